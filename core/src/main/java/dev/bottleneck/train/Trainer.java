@@ -1,0 +1,347 @@
+package dev.bottleneck.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import dev.bottleneck.BottleneckException;
+import dev.bottleneck.Version;
+import dev.bottleneck.data.Scaler;
+import dev.bottleneck.data.ScalerKind;
+import dev.bottleneck.data.Split;
+import dev.bottleneck.data.Table;
+import dev.bottleneck.engine.Engines;
+import dev.bottleneck.io.Hashes;
+import dev.bottleneck.model.Autoencoder;
+import dev.bottleneck.model.ModelFiles;
+import dev.bottleneck.model.Provenance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The one training loop every autoencoder family uses: minibatch Adam on {@link
+ * Autoencoder#forward}'s total loss, with warm-up and cosine schedule, gradient clipping, early
+ * stopping on validation loss, checkpoints (with optimizer state) every epoch and on a stop
+ * request, and exact resume.
+ *
+ * <p>Reproducibility: the split, the order of rows in each epoch and the engine's generator
+ * (dropout, input noise, sampling) are all derived from the seed and the epoch number, so a run
+ * resumed from an epoch-boundary checkpoint continues exactly as the uninterrupted run would.
+ *
+ * <p>Memory: every step's arrays live in a sub-manager closed at the end of the step, so native
+ * memory stays flat however long the run.
+ */
+public final class Trainer {
+    private final TrainingConfig config;
+    private final Path checkpointDir;
+    private final boolean resume;
+    private final TrainingListener listener;
+    private final StopSignal stop;
+    private final String dataSha256;
+
+    private Trainer(Builder b) {
+        this.config = b.config;
+        this.checkpointDir = b.checkpointDir;
+        this.resume = b.resume;
+        this.listener = b.listener;
+        this.stop = b.stop;
+        this.dataSha256 = b.dataSha256;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains {@code model} on {@code data} (raw units: the model's scaler is fitted on the
+     * training split here). When resuming, the model's weights and scaler come from the
+     * checkpoint.
+     */
+    public TrainingResult fit(Autoencoder model, Table data) {
+        try {
+            return run(model, data);
+        } finally {
+            if (!stop.callerFinishes()) {
+                stop.markFinished();
+            }
+        }
+    }
+
+    private TrainingResult run(Autoencoder model, Table data) {
+        if (data.cols() != model.inputWidth()) {
+            throw new BottleneckException((data.source() == null ? "the data" : data.source()) + " has "
+                    + data.cols() + " feature columns but the model expects " + model.inputWidth());
+        }
+        String sha = dataSha256 != null ? dataSha256 : hashOf(data);
+        CheckpointState resumed = null;
+        if (resume) {
+            resumed = Checkpoints.readState(checkpointDir);
+            if (resumed.dataSha256() != null && sha != null && !resumed.dataSha256().equals(sha)) {
+                throw new BottleneckException("cannot resume from " + checkpointDir
+                        + ": it was trained on different data (SHA-256 " + resumed.dataSha256().substring(0, 12)
+                        + "…, this file has " + sha.substring(0, 12) + "…)");
+            }
+        }
+        Split split = Split.of(data, config.validationFraction(), config.seed());
+        Table train = split.train();
+        Table val = split.validation();
+        if (train.rows() < 1) {
+            throw new BottleneckException("there are no training rows left after holding out "
+                    + val.rows() + " for validation (the data has " + data.rows() + " rows)");
+        }
+        if (resumed != null) {
+            model.setScaler(Scaler.fromJson(resumed.model().scaler()), data);
+        } else {
+            model.setScaler(Scaler.fit(ScalerKind.parse(model.config().scalerKind()), train), data);
+        }
+        float[] trainRows = model.scaler().transform(train.values(), train.cols());
+        float[] valRows = val.rows() > 0 ? model.scaler().transform(val.values(), val.cols()) : null;
+
+        int n = train.rows();
+        int d = model.inputWidth();
+        int batch = Math.min(config.batchSize(), n);
+        // a final batch of one row is dropped: batch-norm cannot normalise a single row
+        int batches = n / batch + (n % batch > 1 ? 1 : 0);
+        LearningRateSchedule schedule = new LearningRateSchedule(config, (long) batches * config.epochs());
+        Map<String, Parameter> params = model.parameters();
+
+        try (AdamOptimizer opt = new AdamOptimizer(config, model.manager());
+                NDManager bestManager = model.manager().newSubManager()) {
+            int startEpoch = 0;
+            int startBatch = 0;
+            double carriedLoss = 0;
+            int carriedBatches = 0;
+            Double best = null;
+            int bestEpoch = 0;
+            int bad = 0;
+            double priorSeconds = 0;
+            List<EpochRecord> history = new ArrayList<>();
+            NDList bestWeights = null;
+            if (resumed != null) {
+                restore(resumed, params, opt, model);
+                startEpoch = resumed.epochsCompleted();
+                startBatch = resumed.nextBatch();
+                carriedLoss = resumed.epochLossSum();
+                carriedBatches = resumed.epochBatches();
+                best = resumed.bestValidationLoss();
+                bestEpoch = resumed.bestEpoch();
+                bad = resumed.badEpochs();
+                history.addAll(resumed.history());
+                priorSeconds = resumed.seconds();
+                if (Checkpoints.has(checkpointDir, Checkpoints.BEST)) {
+                    bestWeights = Checkpoints.readList(checkpointDir, Checkpoints.BEST, bestManager);
+                }
+            }
+            long t0 = System.nanoTime();
+            boolean stoppedEarly = false;
+            float[] buf = new float[batch * d];
+            Map<String, Double> termSums = new LinkedHashMap<>();
+            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                long e0 = System.nanoTime();
+                int[] order = permutation(n, config.seed(), epoch);
+                int first = epoch == startEpoch ? startBatch : 0;
+                // the engine's generator is reseeded per epoch (and per resume point) so noise is reproducible
+                Engines.seed(config.seed() * 1_000_003L + epoch * 7919L + first);
+                double lossSum = epoch == startEpoch ? carriedLoss : 0;
+                int lossCount = epoch == startEpoch ? carriedBatches : 0;
+                termSums.clear();
+                listener.onEpochStart(epoch + 1, config.epochs(), batches, first);
+                for (int b = first; b < batches; b++) {
+                    int from = b * batch;
+                    int count = Math.min(batch, n - from);
+                    gather(trainRows, d, order, from, count, buf);
+                    double lr = schedule.at(opt.step());
+                    double loss;
+                    try (NDManager step = model.manager().newSubManager()) {
+                        float[] rows = count == batch ? buf : java.util.Arrays.copyOf(buf, count * d);
+                        NDArray x = step.create(rows, new Shape(count, d));
+                        Autoencoder.Forward f;
+                        try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+                            f = model.forward(x, true);
+                            gc.backward(f.total());
+                        }
+                        opt.update(params, lr, step);
+                        loss = f.total().getFloat();
+                        for (Map.Entry<String, NDArray> t : f.penalties().entrySet()) {
+                            termSums.merge(t.getKey(), (double) t.getValue().getFloat(), Double::sum);
+                        }
+                    }
+                    if (!Double.isFinite(loss)) {
+                        throw new BottleneckException("training diverged: the loss became " + loss
+                                + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
+                                + " (try a lower --lr, --clip-norm, or check the data for extreme values)");
+                    }
+                    lossSum += loss;
+                    lossCount++;
+                    listener.onBatch(epoch + 1, b + 1, loss);
+                    if (stop.isRequested() && b + 1 < batches) {
+                        double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
+                        checkpoint(model, opt, bestWeights, new CheckpointState(model.config(), config, sha, epoch,
+                                b + 1, opt.step(), lossSum, lossCount, best, bestEpoch, bad, history, secs));
+                        throw interrupted(epoch, b + 1, batches);
+                    }
+                }
+                Double valLoss = valRows == null ? null : meanScore(model, valRows, val.rows());
+                Map<String, Double> terms = new LinkedHashMap<>();
+                for (Map.Entry<String, Double> t : termSums.entrySet()) {
+                    terms.put(t.getKey(), t.getValue() / Math.max(1, lossCount));
+                }
+                EpochRecord rec = new EpochRecord(epoch + 1, opt.step(), lossSum / Math.max(1, lossCount), valLoss,
+                        terms, schedule.at(Math.max(0, opt.step() - 1)), (System.nanoTime() - e0) / 1e9);
+                history.add(rec);
+                listener.onEpochEnd(rec, config.epochs());
+                if (valLoss != null && (best == null || valLoss < best - config.minDelta())) {
+                    best = valLoss;
+                    bestEpoch = epoch + 1;
+                    bad = 0;
+                    if (config.patience() > 0) {
+                        if (bestWeights != null) {
+                            bestWeights.close();
+                        }
+                        bestWeights = Checkpoints.snapshot(params, bestManager);
+                    }
+                } else if (valLoss != null) {
+                    bad++;
+                }
+                stoppedEarly = config.patience() > 0 && bad >= config.patience();
+                double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
+                if (checkpointDir != null) {
+                    checkpoint(model, opt, bestWeights, new CheckpointState(model.config(), config, sha, epoch + 1, 0,
+                            opt.step(), 0, 0, best, bestEpoch, bad, history, secs));
+                }
+                if (stoppedEarly) {
+                    break;
+                }
+                if (stop.isRequested() && epoch + 1 < config.epochs()) {
+                    throw interrupted(epoch + 1, 0, batches);
+                }
+            }
+            int keptEpoch = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+            if (config.patience() > 0 && bestWeights != null) {
+                ModelFiles.loadWeights(params, bestWeights.encode(NDList.Encoding.SAFETENSORS), "the best-epoch snapshot");
+                keptEpoch = bestEpoch;
+            }
+            double seconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
+            model.setTrainingRecord(config, provenance(model, data, train, val, sha, history, seconds, best, resumed != null));
+            return new TrainingResult(history, keptEpoch, stoppedEarly, resumed != null, seconds);
+        }
+    }
+
+    private TrainingInterruptedException interrupted(int epoch, int batch, int batches) {
+        String where = batch == 0 ? "after epoch " + epoch : "in epoch " + (epoch + 1) + " after batch " + batch + " of " + batches;
+        return new TrainingInterruptedException("training stopped " + where
+                + (checkpointDir != null ? "; checkpoint saved in " + checkpointDir + " (continue with --resume)" : ""));
+    }
+
+    private void checkpoint(Autoencoder model, AdamOptimizer opt, NDList best, CheckpointState state) {
+        if (checkpointDir == null) {
+            return;
+        }
+        Checkpoints.save(checkpointDir, state, model.parameters(), opt, best);
+        listener.onCheckpoint(checkpointDir);
+    }
+
+    private void restore(CheckpointState s, Map<String, Parameter> params, AdamOptimizer opt, Autoencoder model) {
+        if (!s.model().architecture().equals(model.config().architecture())
+                || !s.model().bottleneck().equals(model.config().bottleneck())) {
+            throw new BottleneckException("cannot resume from " + checkpointDir
+                    + ": the checkpoint holds a different architecture (" + s.model().family() + ")");
+        }
+        ModelFiles.loadWeights(params, Checkpoints.read(checkpointDir, Checkpoints.WEIGHTS),
+                checkpointDir.resolve(Checkpoints.WEIGHTS).toString());
+        try (NDManager tmp = model.manager().newSubManager()) {
+            opt.restore(Checkpoints.readList(checkpointDir, Checkpoints.OPTIMIZER, tmp), s.step(), params);
+        }
+    }
+
+    /** Mean reconstruction loss (the objective, no penalties) over scaled rows, in inference mode. */
+    static double meanScore(Autoencoder model, float[] rows, int n) {
+        float[][] s = model.mapRows(rows, n, 1, x -> model.forward(x, false).perRow().reshape(-1, 1));
+        double sum = 0;
+        for (float[] r : s) {
+            sum += r[0];
+        }
+        return sum / n;
+    }
+
+    private static void gather(float[] rows, int d, int[] order, int from, int count, float[] dst) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(rows, order[from + i] * d, dst, i * d, d);
+        }
+    }
+
+    /** The row order of one epoch: a seeded Fisher–Yates shuffle, a function of (seed, epoch) only. */
+    static int[] permutation(int n, long seed, int epoch) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        Random r = new Random(seed * 31 + epoch * 1_000_000_007L);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private Provenance provenance(Autoencoder model, Table data, Table train, Table val, String sha,
+            List<EpochRecord> history, double seconds, Double best, boolean wasResumed) {
+        return new Provenance(data.source(), sha, train.rows(), val.rows(), data.columns(),
+                data.labelColumn().orElse(null), config.seed(), Instant.now().toString(), Version.get(),
+                Engines.describe(), System.getProperty("java.version"),
+                model.manager().getDevice().toString(), history.size(), seconds, best, wasResumed);
+    }
+
+    private static String hashOf(Table data) {
+        if (data.source() == null) {
+            return null;
+        }
+        try {
+            Path p = Path.of(data.source());
+            return Files.isRegularFile(p) ? Hashes.sha256(p) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** DJL-style builder: {@code setConfig} is required; the rest optional. */
+    public static final class Builder {
+        private TrainingConfig config;
+        private Path checkpointDir;
+        private boolean resume;
+        private TrainingListener listener = TrainingListener.NONE;
+        private StopSignal stop = new StopSignal();
+        private String dataSha256;
+
+        public Builder setConfig(TrainingConfig c) { config = c; return this; }
+        /** Where checkpoints go (replaced every epoch); none are written without it. */
+        public Builder optCheckpointDir(Path dir) { checkpointDir = dir; return this; }
+        /** Continue from the checkpoint in the checkpoint directory. */
+        public Builder optResume(boolean r) { resume = r; return this; }
+        public Builder optListener(TrainingListener l) { listener = l; return this; }
+        public Builder optStopSignal(StopSignal s) { stop = s; return this; }
+        /** The data file's hash, when the caller already has it (else computed from the table's source). */
+        public Builder optDataSha256(String sha) { dataSha256 = sha; return this; }
+
+        public Trainer build() {
+            if (config == null) {
+                throw new BottleneckException("a training config must be set (setConfig)");
+            }
+            if (resume && checkpointDir == null) {
+                throw new BottleneckException("resuming needs a checkpoint directory (optCheckpointDir)");
+            }
+            return new Trainer(this);
+        }
+    }
+}
