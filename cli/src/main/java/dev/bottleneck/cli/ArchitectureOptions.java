@@ -3,6 +3,7 @@ package dev.bottleneck.cli;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.bottleneck.BottleneckSpec;
 import dev.bottleneck.bottleneck.ContractiveSpec;
+import dev.bottleneck.bottleneck.GaussianSpec;
 import dev.bottleneck.bottleneck.IdentitySpec;
 import dev.bottleneck.data.ScalerKind;
 import dev.bottleneck.data.Table;
@@ -21,7 +22,7 @@ import java.util.Locale;
 /** What model to build: a family preset plus the knobs that shape it. */
 final class ArchitectureOptions {
     @Option(names = "--model", defaultValue = "auto", paramLabel = "FAMILY",
-            description = "dense, conv, denoising, contractive, or auto (conv for images, dense otherwise).")
+            description = "dense, conv, denoising, contractive, vae (MLP), conv-vae, or auto (conv for images, dense otherwise).")
     String family;
 
     @Option(names = "--latent", paramLabel = "N", description = "Code size (default 32 for images, 8 otherwise).")
@@ -56,7 +57,15 @@ final class ArchitectureOptions {
             description = "Jacobian penalty weight for --model contractive (default 0.001).")
     double contractiveWeight;
 
-    @Option(names = "--objective", paramLabel = "LOSS", description = "mse (default) or bce (data in [0, 1]).")
+    @Option(names = "--beta", defaultValue = "1", paramLabel = "BETA",
+            description = "Weight of the KL term for --model vae / conv-vae (default 1: the ELBO; β-VAE otherwise).")
+    double beta;
+
+    @Option(names = "--kl-warmup", defaultValue = "0", paramLabel = "STEPS",
+            description = "Ramp the KL weight linearly from 0 to --beta over this many optimizer steps (default 0: none).")
+    long klWarmup;
+
+    @Option(names = "--objective", paramLabel = "LOSS", description = "mse (default), bce (data in [0, 1]), or the log-likelihoods in nats that a VAE's ELBO needs: gaussian (default for vae on tables) or bernoulli (default for vae on images).")
     String objective;
 
     @Option(names = "--scaler", paramLabel = "KIND", description = "standard, minmax or none (default: none for images, standard otherwise).")
@@ -76,6 +85,7 @@ final class ArchitectureOptions {
         ArchitectureSpec arch;
         switch (fam) {
             case "conv":
+            case "conv-vae":
                 if (!images) {
                     throw new BottleneckException("--model conv needs image data (IDX files), but " + data.source() + " is a table; use --model dense");
                 }
@@ -85,15 +95,21 @@ final class ArchitectureOptions {
             case "dense":
             case "denoising":
             case "contractive":
+            case "vae":
                 List<Integer> h = hidden != null ? hidden : DenseSpec.defaultHidden(data.cols(), z);
                 arch = new DenseSpec(data.cols(), h, z, act, batchNorm, dropout, out);
                 break;
             default:
-                throw new BottleneckException("model family \"" + family + "\" is not known (expected dense, conv, denoising, contractive or auto)");
+                throw new BottleneckException("model family \"" + family + "\" is not known (expected dense, conv, denoising, contractive, vae, conv-vae or auto)");
         }
-        BottleneckSpec bottleneck = fam.equals("contractive") ? ContractiveSpec.of(contractiveWeight) : new IdentitySpec();
+        boolean vae = fam.equals("vae") || fam.equals("conv-vae");
+        BottleneckSpec bottleneck = fam.equals("contractive") ? ContractiveSpec.of(contractiveWeight)
+                : vae ? GaussianSpec.of(beta, klWarmup) : new IdentitySpec();
         CorruptionSpec corruption = parseNoise(noise != null ? noise : fam.equals("denoising") ? "gaussian:0.1" : null);
-        Objective obj = objective != null ? Objective.parse(objective) : Objective.MSE;
+        // a VAE's loss is its negative ELBO only with a likelihood summed over features, in nats
+        Objective obj = objective != null ? Objective.parse(objective)
+                : !vae ? Objective.MSE
+                : out == Activation.SIGMOID ? Objective.BERNOULLI : Objective.GAUSSIAN;
         return Autoencoder.builder()
                 .setArchitecture(arch)
                 .optBottleneck(bottleneck)

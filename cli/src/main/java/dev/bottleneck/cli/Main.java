@@ -24,6 +24,10 @@ import java.io.PrintWriter;
             ScoreCommand.class,
             InfoCommand.class,
             DemoCommand.class,
+            GenerateCommand.class,
+            ElboCommand.class,
+            DetectCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -64,7 +68,8 @@ public final class Main implements Runnable {
     private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parse) {
         PrintWriter err = cl.getErr();
         if (ex instanceof TrainingInterruptedException) {
-            err.println("bottleneck: " + ex.getMessage());
+            // already said by the train command, which must print it before it lets a Ctrl-C'd JVM
+            // exit; printing it again here raced with that exit and often showed the line twice
             return EXIT_INTERRUPTED;
         }
         if (ex instanceof BottleneckException) {

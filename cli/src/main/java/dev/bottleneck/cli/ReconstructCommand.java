@@ -3,25 +3,12 @@ package dev.bottleneck.cli;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.model.Autoencoder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
 
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
         description = "Write the reconstruction of every row in the data's own units (same columns), plus the label column if any.")
-final class ReconstructCommand implements Runnable {
-    @Mixin ModelOptions modelOptions;
-    @Mixin DataOptions dataOptions;
-
-    @Option(names = "--out", paramLabel = "CSV", description = "Output CSV (default: standard output).")
-    Path out;
-
+final class ReconstructCommand extends ModelDataCommand {
     @Override
-    public void run() {
-        try (Autoencoder m = modelOptions.load()) {
-            Table t = dataOptions.loadFor(m.config());
-            CsvOutput.write(out, t.columns(), m.reconstruct(t), t);
-        }
+    void write(Autoencoder m, Table t) {
+        CsvOutput.write(out, t.columns(), m.reconstruct(t), t);
     }
 }

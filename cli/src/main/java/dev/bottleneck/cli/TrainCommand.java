@@ -49,7 +49,6 @@ final class TrainCommand implements Runnable {
         }
         Path ckpt = Checkpoints.besideOutput(out);
         Table data = dataOptions.load();
-        StopSignal stop = new StopSignal(true).installShutdownHook(120);
         Autoencoder model;
         TrainingConfig cfg;
         if (resume) {
@@ -61,6 +60,9 @@ final class TrainCommand implements Runnable {
             cfg = training.build();
             model = arch.build(data, cfg.seed(), Engines.device(device));
         }
+        // installed only now that the model exists: the try below always marks it finished, so a
+        // failure above (bad data, --latent 0, no checkpoint) never holds the JVM's exit for 120 s
+        StopSignal stop = new StopSignal(true).installShutdownHook(120);
         try (model) {
             System.err.printf("training %s autoencoder on %s: %d rows × %d columns, latent %d, %d epochs, %s%n",
                     model.config().family(), data.source(), data.rows(), data.cols(), model.latent(), cfg.epochs(),

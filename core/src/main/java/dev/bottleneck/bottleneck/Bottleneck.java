@@ -29,6 +29,12 @@ public interface Bottleneck {
         return null;
     }
 
+    /**
+     * Told by the trainer, before each training step, how many optimizer steps have been taken,
+     * for penalties with a schedule (the VAE's KL warm-up). Most bottlenecks ignore it.
+     */
+    default void setTrainingStep(long step) {}
+
     /** Maps the encoder's output to the code the decoder reads, plus this bottleneck's losses. */
     BottleneckOutput apply(BottleneckInput input);
 }

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = IdentitySpec.class, name = "identity"),
-    @JsonSubTypes.Type(value = ContractiveSpec.class, name = "contractive")
+    @JsonSubTypes.Type(value = ContractiveSpec.class, name = "contractive"),
+    @JsonSubTypes.Type(value = GaussianSpec.class, name = "gaussian"),
+    @JsonSubTypes.Type(value = MemorySpec.class, name = "memory")
 })
 public interface BottleneckSpec {
     /** Checks every setting, naming the first bad one. */

@@ -77,6 +77,7 @@ public final class Autoencoder implements AutoCloseable {
             params.putAll(ParameterNames.of("bottleneck", bb));
         }
         params.putAll(ParameterNames.of("decoder", decoder));
+        TorchDefaultInitializer.initializeBiases(params);
         this.parameters = Collections.unmodifiableMap(params);
         this.store = new ParameterStore(manager, false);
         this.scaler = config.scaler() == null ? null : Scaler.fromJson(config.scaler());
@@ -336,6 +337,9 @@ public final class Autoencoder implements AutoCloseable {
         private String defaultFamily() {
             if (bottleneck instanceof dev.bottleneck.bottleneck.ContractiveSpec) {
                 return "contractive";
+            }
+            if (bottleneck instanceof dev.bottleneck.bottleneck.GaussianSpec) {
+                return "vae";
             }
             if (corruption.kind() != CorruptionSpec.Kind.NONE) {
                 return "denoising";

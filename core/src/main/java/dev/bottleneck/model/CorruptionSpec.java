@@ -69,12 +69,7 @@ public record CorruptionSpec(Kind kind, double level) {
 
         @JsonCreator
         public static Kind parse(String s) {
-            for (Kind k : values()) {
-                if (k.id().equalsIgnoreCase(s)) {
-                    return k;
-                }
-            }
-            throw new BottleneckException("noise kind \"" + s + "\" is not known (expected none, gaussian or masking)");
+            return dev.bottleneck.EnumIds.parse(Kind.class, s, "noise kind");
         }
     }
 }

@@ -5,9 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.bottleneck.BottleneckException;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -43,16 +41,6 @@ public enum Activation {
 
     @JsonCreator
     public static Activation parse(String s) {
-        for (Activation a : values()) {
-            if (a.id().equalsIgnoreCase(s) || a.name().equalsIgnoreCase(s)) {
-                return a;
-            }
-        }
-        throw new BottleneckException(
-                "activation \""
-                        + s
-                        + "\" is not known (expected one of "
-                        + Arrays.stream(values()).map(Activation::id).toList()
-                        + ")");
+        return dev.bottleneck.EnumIds.parse(Activation.class, s, "activation");
     }
 }

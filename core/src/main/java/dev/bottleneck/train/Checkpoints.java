@@ -15,15 +15,18 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Reads and writes checkpoint directories. A checkpoint is replaced as a whole (built under a
- * temporary name, then renamed), so a kill at any moment leaves either the previous checkpoint or
- * the new one, never a mix.
+ * Reads and writes checkpoint directories. Each checkpoint is a new generation subdirectory, built
+ * under a temporary name and renamed into place; then the one-line file {@code LATEST} is
+ * replaced (an atomic file rename) to point at it, and only then are older generations deleted.
+ * A kill at any moment therefore leaves {@code LATEST} naming a complete generation — the
+ * previous one or the new one, never a mix and never none.
  */
 public final class Checkpoints {
     static final String STATE = "state.json";
     static final String WEIGHTS = "weights.safetensors";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String BEST = "best.safetensors";
+    static final String LATEST = "LATEST";
 
     private Checkpoints() {}
 
@@ -34,12 +37,43 @@ public final class Checkpoints {
     }
 
     public static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve(STATE));
+        Path gen = current(dir);
+        return gen != null && Files.isRegularFile(gen.resolve(STATE));
+    }
+
+    /** The generation {@code LATEST} names, or null when there is none. */
+    private static Path current(Path dir) {
+        try {
+            Path latest = dir.resolve(LATEST);
+            if (!Files.isRegularFile(latest)) {
+                return null;
+            }
+            String name = Files.readString(latest).trim();
+            return name.isEmpty() || name.contains("/") ? null : dir.resolve(name);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The directory of the current checkpoint generation, or an error saying there is none. */
+    public static Path generation(Path dir) {
+        Path gen = current(dir);
+        if (gen == null || !Files.isRegularFile(gen.resolve(STATE))) {
+            throw new BottleneckException("there is no checkpoint to resume in " + dir
+                    + " (run without --resume to start training)");
+        }
+        return gen;
     }
 
     static void save(Path dir, CheckpointState state, Map<String, Parameter> params, AdamOptimizer opt,
             NDList best) {
-        AtomicFiles.writeDirectory(dir, true, tmp -> {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BottleneckException("could not create checkpoint directory " + dir + ": " + e.getMessage(), e);
+        }
+        String name = String.format("step-%012d-%s", state.step(), java.util.UUID.randomUUID().toString().substring(0, 8));
+        AtomicFiles.writeDirectory(dir.resolve(name), false, tmp -> {
             Files.write(tmp.resolve(WEIGHTS), ModelFiles.weightsBytes(params));
             Files.write(tmp.resolve(OPTIMIZER), opt.state().encode(NDList.Encoding.SAFETENSORS));
             if (best != null) {
@@ -48,26 +82,36 @@ public final class Checkpoints {
             // written last: a directory is only a checkpoint once state.json is in it
             Files.writeString(tmp.resolve(STATE), Json.mapper().writeValueAsString(state));
         });
+        AtomicFiles.writeString(dir.resolve(LATEST), name + "\n");
+        try (var entries = Files.list(dir)) {
+            entries.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().equals(name))
+                    .forEach(AtomicFiles::deleteRecursively);
+        } catch (IOException e) {
+            // older generations are only disk space; the next save tries again
+        }
     }
 
     /** Reads {@code state.json} of a checkpoint. */
     public static CheckpointState readState(Path dir) {
-        if (!exists(dir)) {
-            throw new BottleneckException("there is no checkpoint to resume in " + dir
-                    + " (run without --resume to start training)");
-        }
+        Path state = generation(dir).resolve(STATE);
         try {
-            return Json.mapper().readValue(dir.resolve(STATE).toFile(), CheckpointState.class);
+            return Json.mapper().readValue(state.toFile(), CheckpointState.class);
         } catch (IOException e) {
-            throw new BottleneckException(dir.resolve(STATE) + " is not a readable checkpoint: " + e.getMessage(), e);
+            throw new BottleneckException(state + " is not a readable checkpoint: " + e.getMessage(), e);
         }
     }
 
+    /** A file of the current generation. */
+    static Path file(Path dir, String name) {
+        return generation(dir).resolve(name);
+    }
+
     static byte[] read(Path dir, String name) {
+        Path f = file(dir, name);
         try {
-            return Files.readAllBytes(dir.resolve(name));
+            return Files.readAllBytes(f);
         } catch (IOException e) {
-            throw new BottleneckException("checkpoint file " + dir.resolve(name) + " could not be read: " + e.getMessage(), e);
+            throw new BottleneckException("checkpoint file " + f + " could not be read: " + e.getMessage(), e);
         }
     }
 
@@ -75,12 +119,13 @@ public final class Checkpoints {
         try {
             return NDList.decode(manager, read(dir, name));
         } catch (RuntimeException e) {
-            throw new BottleneckException("checkpoint file " + dir.resolve(name) + " is corrupt: " + e.getMessage(), e);
+            throw new BottleneckException("checkpoint file " + file(dir, name) + " is corrupt: " + e.getMessage(), e);
         }
     }
 
     static boolean has(Path dir, String name) {
-        return Files.isRegularFile(dir.resolve(name));
+        Path gen = current(dir);
+        return gen != null && Files.isRegularFile(gen.resolve(name));
     }
 
     /** Copies of the parameters' current values, for the best-so-far snapshot. */

@@ -23,7 +23,8 @@ public final class LearningRateSchedule {
         if (config.schedule() == TrainingConfig.Schedule.CONSTANT) {
             return peak;
         }
-        double span = Math.max(1, totalSteps - warm);
+        // the last update (index totalSteps − 1) runs at exactly the minimum rate
+        double span = Math.max(1, totalSteps - warm - 1);
         double t = Math.min(1, (step - warm) / span);
         double min = config.minLearningRate();
         return min + (peak - min) * 0.5 * (1 + Math.cos(Math.PI * t));

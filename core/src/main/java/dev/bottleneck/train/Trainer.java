@@ -165,6 +165,7 @@ public final class Trainer {
                         float[] rows = count == batch ? buf : java.util.Arrays.copyOf(buf, count * d);
                         NDArray x = step.create(rows, new Shape(count, d));
                         Autoencoder.Forward f;
+                        model.bottleneck().setTrainingStep(opt.step());
                         try (GradientCollector gc = Engines.engine().newGradientCollector()) {
                             f = model.forward(x, true);
                             gc.backward(f.total());
@@ -257,7 +258,7 @@ public final class Trainer {
                     + ": the checkpoint holds a different architecture (" + s.model().family() + ")");
         }
         ModelFiles.loadWeights(params, Checkpoints.read(checkpointDir, Checkpoints.WEIGHTS),
-                checkpointDir.resolve(Checkpoints.WEIGHTS).toString());
+                Checkpoints.file(checkpointDir, Checkpoints.WEIGHTS).toString());
         try (NDManager tmp = model.manager().newSubManager()) {
             opt.restore(Checkpoints.readList(checkpointDir, Checkpoints.OPTIMIZER, tmp), s.step(), params);
         }

@@ -83,12 +83,7 @@ public record TrainingConfig(
 
         @JsonCreator
         public static OptimizerKind parse(String s) {
-            for (OptimizerKind k : values()) {
-                if (k.id().equalsIgnoreCase(s)) {
-                    return k;
-                }
-            }
-            throw new BottleneckException("optimizer \"" + s + "\" is not known (expected adam or adamw)");
+            return dev.bottleneck.EnumIds.parse(OptimizerKind.class, s, "optimizer");
         }
     }
 
@@ -104,12 +99,7 @@ public record TrainingConfig(
 
         @JsonCreator
         public static Schedule parse(String s) {
-            for (Schedule k : values()) {
-                if (k.id().equalsIgnoreCase(s)) {
-                    return k;
-                }
-            }
-            throw new BottleneckException("schedule \"" + s + "\" is not known (expected constant or cosine)");
+            return dev.bottleneck.EnumIds.parse(Schedule.class, s, "schedule");
         }
     }
 

@@ -7,15 +7,13 @@ import dev.bottleneck.data.ImputePolicy;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.nn.Activation;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Shared test data and small models for the model, train and io tests. ({@code
- * dev.bottleneck.data.TestData} is package-private, so its dataset lookup is repeated here.)
+ * Shared test data and small models for the model, train and io tests.
  */
 public final class Fixtures {
     private static Table wdbc;
@@ -23,17 +21,9 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    /** The repository's {@code datasets/} folder, found by walking up from the working directory. */
+    /** The repository's {@code datasets/} folder. */
     public static Path datasets() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("datasets");
-            if (Files.isDirectory(candidate.resolve("wdbc"))) {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("datasets/ not found above " + Path.of("").toAbsolutePath());
+        return dev.bottleneck.data.TestData.datasets();
     }
 
     public static Path wdbcPath() {

@@ -1,0 +1,216 @@
+package dev.bottleneck.cli;
+
+import dev.bottleneck.BottleneckException;
+import dev.bottleneck.anomaly.AutoencoderDetector;
+import dev.bottleneck.anomaly.DetectorConfig;
+import dev.bottleneck.anomaly.Detectors;
+import dev.bottleneck.anomaly.FitResult;
+import dev.bottleneck.anomaly.Threshold;
+import dev.bottleneck.data.DataSources;
+import dev.bottleneck.data.ImputePolicy;
+import dev.bottleneck.data.Table;
+import dev.bottleneck.io.AtomicFiles;
+import dev.bottleneck.metrics.Ranking;
+import dev.bottleneck.plot.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+@Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fit an outlier detector on --data (labels never used) and score --test: writes a CSV with"
+                + " 'score' (higher = more anomalous) and 'label' (1 = predicted outlier) per test row, the named --label"
+                + " column last, and a histogram PNG of the scores with the threshold drawn.")
+final class DetectCommand implements Runnable {
+    /** Column names that almost always hold the answer; reading them as features would leak it. */
+    private static final Set<String> LABEL_LIKE =
+            Set.of("label", "labels", "class", "target", "outlier", "anomaly", "is_anomaly", "is_outlier", "y_true");
+
+    @Mixin DataOptions dataOptions;
+
+    @Option(names = "--test", required = true, paramLabel = "FILE", description = "Rows to score (same feature columns as --data).")
+    Path test;
+
+    @Option(names = "--out", required = true, paramLabel = "CSV", description = "Scores file to write.")
+    Path out;
+
+    @Option(names = "--detector", defaultValue = "ae", paramLabel = "NAME",
+            description = "ae (reconstruction error, default) or memae (memory-augmented autoencoder).")
+    String detector;
+
+    @Option(names = "--contamination", paramLabel = "C",
+            description = "Expected share of outliers in the training data, in (0, 0.5] (default 0.1): threshold = (1 − C) quantile of training scores.")
+    Double contamination;
+
+    @Option(names = "--quantile", paramLabel = "Q", description = "Threshold = the Q quantile of the training scores, Q in (0, 1).")
+    Double quantile;
+
+    @Option(names = "--threshold", paramLabel = "T", description = "A fixed score threshold.")
+    Double threshold;
+
+    @Option(names = "--epochs", defaultValue = "0", paramLabel = "N", description = "Training epochs (default: about 1,500 steps, 5 to 100 epochs).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of initialisation, shuffling and dropout.")
+    long seed;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Histogram file (default: --out with .png).")
+    Path plot;
+
+    @Option(names = "--save", paramLabel = "DIR", description = "Also write the fitted detector directory (detector.json + model/).")
+    Path save;
+
+    @Option(names = "--overwrite", description = "Replace --save if it exists.")
+    boolean overwrite;
+
+    @Override
+    public void run() {
+        Threshold rule = threshold();
+        DetectorConfig config = Detectors.byName(detector)
+                .optThreshold(rule)
+                .optEpochs(epochs)
+                .optSeed(seed)
+                .optImpute(ImputePolicy.parse(dataOptions.impute) == ImputePolicy.MEAN)
+                .build();
+        Table train = dataOptions.load();
+        refuseUnnamedLabel(train);
+        String testLabel = dataOptions.label != null && !DataSources.isIdxImages(test)
+                && CsvHeader.has(test, dataOptions.label) ? dataOptions.label : null;
+        Table testData = DataSources.load(test, testLabel, ImputePolicy.parse(dataOptions.impute));
+        if (dataOptions.label == null) {
+            refuseUnnamedLabel(testData);
+        }
+        if (testData.cols() != train.cols()) {
+            throw new BottleneckException(test + " has " + testData.cols() + " feature columns but the detector is fitted on "
+                    + train.cols() + " from " + train.source() + " (expected the same columns; name a label or id column with --label)");
+        }
+        if (testData.rows() == 0) {
+            throw new BottleneckException(test + " has no rows to score");
+        }
+        try (AutoencoderDetector d = Detectors.create(config)) {
+            System.err.printf("fitting %s detector on %s: %d rows × %d columns%n", d.kind(), train.source(), train.rows(), train.cols());
+            FitResult fit = d.fit(train);
+            double[] scores = d.score(testData);
+            int[] predicted = new int[scores.length];
+            int flagged = 0;
+            for (int i = 0; i < scores.length; i++) {
+                predicted[i] = scores[i] > fit.thresholdValue() ? 1 : 0;
+                flagged += predicted[i];
+            }
+            writeCsv(scores, predicted, testData);
+            Path png = plot != null ? plot : pngBeside(out);
+            try {
+                Histogram.write(png, String.format(Locale.ROOT, "%s detector: %d test rows, %d above the threshold",
+                        d.kind(), scores.length, flagged), scores, 50, OptionalDouble.of(fit.thresholdValue()));
+            } catch (IOException e) {
+                throw new BottleneckException("could not write " + png + ": " + e.getMessage(), e);
+            }
+            if (save != null) {
+                d.save(save, overwrite);
+            }
+            System.err.printf(Locale.ROOT, "fitted in %.1f s (%d epochs); threshold %.6g (%s); %d of %d test rows flagged%n",
+                    fit.seconds(), fit.epochs(), fit.thresholdValue(), describe(rule), flagged, scores.length);
+            evaluate(scores, testData);
+            System.err.println("scores written to " + out + ", histogram to " + png + (save != null ? ", detector to " + save : ""));
+        }
+    }
+
+    private Threshold threshold() {
+        int given = (contamination != null ? 1 : 0) + (quantile != null ? 1 : 0) + (threshold != null ? 1 : 0);
+        if (given > 1) {
+            throw new BottleneckException("give only one of --contamination, --quantile and --threshold");
+        }
+        if (quantile != null) {
+            return Threshold.quantile(quantile);
+        }
+        if (threshold != null) {
+            return Threshold.fixed(threshold);
+        }
+        return Threshold.contamination(contamination != null ? contamination : 0.1);
+    }
+
+    private static String describe(Threshold t) {
+        if (t instanceof Threshold.Contamination c) {
+            return "contamination " + c.fraction();
+        }
+        if (t instanceof Threshold.Quantile q) {
+            return "quantile " + q.q();
+        }
+        return "fixed";
+    }
+
+    /** Labels are used only when named: a column that looks like one must be named or renamed. */
+    private void refuseUnnamedLabel(Table t) {
+        if (dataOptions.label != null) {
+            return;
+        }
+        for (String c : t.columns()) {
+            if (LABEL_LIKE.contains(c.toLowerCase(Locale.ROOT))) {
+                throw new BottleneckException(t.source() + " has a column named \"" + c
+                        + "\", which looks like a label; pass --label " + c
+                        + " to keep it out of the features (it is then used only to evaluate), or rename it if it is a feature");
+            }
+        }
+    }
+
+    /** With labels in the test file, ROC-AUC and average precision: evaluation only, after fitting. */
+    private static void evaluate(double[] scores, Table t) {
+        if (!t.hasLabels()) {
+            return;
+        }
+        boolean[] y = new boolean[t.rows()];
+        List<String> labels = t.labels();
+        long pos = 0;
+        for (int i = 0; i < y.length; i++) {
+            String l = labels.get(i).trim();
+            y[i] = l.equals("1") || l.equalsIgnoreCase("true") || l.equalsIgnoreCase("outlier") || l.equalsIgnoreCase("anomaly");
+            pos += y[i] ? 1 : 0;
+        }
+        if (pos == 0 || pos == y.length) {
+            return;
+        }
+        System.err.printf(Locale.ROOT, "on %s (label 1 = outlier): ROC-AUC %.4f, average precision %.4f%n",
+                t.source(), Ranking.rocAuc(scores, y), Ranking.averagePrecision(scores, y));
+    }
+
+    private void writeCsv(double[] scores, int[] predicted, Table t) {
+        String truth = null;
+        if (t.hasLabels()) {
+            String name = t.labelColumn().orElse("true_label");
+            truth = name.equals("score") || name.equals("label") ? "true_" + name : name;
+        }
+        String header = "score,label" + (truth != null ? "," + quote(truth) : "");
+        AtomicFiles.write(out, stream -> {
+            PrintStream ps = new PrintStream(stream, false, StandardCharsets.UTF_8);
+            ps.println(header);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < scores.length; i++) {
+                sb.setLength(0);
+                sb.append(scores[i]).append(',').append(predicted[i]);
+                if (t.hasLabels()) {
+                    sb.append(',').append(quote(t.label(i)));
+                }
+                ps.println(sb);
+            }
+            ps.flush();
+        });
+    }
+
+    private static Path pngBeside(Path csv) {
+        String name = csv.getFileName().toString();
+        String base = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+        return csv.resolveSibling(base + ".png");
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

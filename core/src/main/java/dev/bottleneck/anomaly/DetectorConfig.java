@@ -1,0 +1,172 @@
+package dev.bottleneck.anomaly;
+
+import dev.bottleneck.BottleneckException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Settings of an autoencoder detector, saved in {@code detector.json}. Zero (or null) for a size
+ * means "derive it from the data", so one configuration serves tables of any width and length.
+ * Build with {@link Detectors#autoencoder()} or {@link Detectors#memae()}.
+ *
+ * @param kind {@code ae} (reconstruction error) or {@code memae} (memory-augmented)
+ * @param hidden encoder hidden widths, outermost first; null = {@link #defaultHidden}
+ * @param latent code width; 0 = {@link #defaultLatent}
+ * @param batchNorm batch-normalise hidden layers
+ * @param dropout dropout after each hidden layer, in [0, 1)
+ * @param epochs passes over the training rows; 0 = {@link #defaultEpochs}
+ * @param batchSize rows per step
+ * @param learningRate Adam's rate
+ * @param weightDecay L2 weight decay
+ * @param memorySlots MemAE memory items N (memae only)
+ * @param shrinkThreshold MemAE hard-shrinkage λ; 0 = 1/N (memae only)
+ * @param entropyWeight MemAE entropy loss weight α (memae only)
+ * @param impute accept missing (NaN) cells and fill them with the training mean; otherwise refuse them
+ * @param seed seeds initialisation, shuffling and dropout
+ * @param threshold how scores become 0/1 predictions
+ */
+public record DetectorConfig(
+        String kind,
+        List<Integer> hidden,
+        int latent,
+        boolean batchNorm,
+        double dropout,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double weightDecay,
+        int memorySlots,
+        double shrinkThreshold,
+        double entropyWeight,
+        boolean impute,
+        long seed,
+        Threshold threshold) {
+
+    public static final String AE = "ae";
+    public static final String MEMAE = "memae";
+
+    public DetectorConfig {
+        hidden = hidden == null ? null : List.copyOf(hidden);
+    }
+
+    /**
+     * Code width for d input columns: d/4 rounded up, at least 2 and at most 32. Why narrower than
+     * the input: an autoencoder with a code as wide as its input can learn the identity and
+     * reconstruct outliers as well as inliers; PyOD's 32-wide code is the ceiling.
+     */
+    public static int defaultLatent(int d) {
+        return Math.max(2, Math.min(32, (d + 3) / 4));
+    }
+
+    /**
+     * Hidden widths for d input columns: PyOD's 64, 32 for up to 64 columns, doubling with the
+     * input up to 256, 128 for wide tables; widths not wider than the code are dropped.
+     */
+    public static List<Integer> defaultHidden(int d, int latent) {
+        int h = 64;
+        while (h < d && h < 256) {
+            h *= 2;
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int w : new int[] {h, h / 2}) {
+            if (w > latent) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Epochs for n training rows: enough for about 1,500 optimiser steps, at least 5 and at most
+     * 100 epochs. Why steps and not a fixed epoch count: PyOD's 10 epochs are a few dozen steps on
+     * a table of 100 rows (under-trained) and hours on millions of rows.
+     */
+    public static int defaultEpochs(int rows, int batchSize) {
+        int batches = Math.max(1, (rows + batchSize - 1) / batchSize);
+        return Math.max(5, Math.min(100, (1500 + batches - 1) / batches));
+    }
+
+    /** Checks every setting, naming the first bad one. */
+    public void validate() {
+        String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
+        if (!k.equals(AE) && !k.equals(MEMAE)) {
+            throw new BottleneckException("detector kind \"" + kind + "\" is not known (expected ae or memae)");
+        }
+        if (hidden != null) {
+            for (Integer h : hidden) {
+                if (h == null || h < 1) {
+                    throw new BottleneckException("hidden layer sizes must all be positive whole numbers, got " + hidden);
+                }
+            }
+        }
+        check(latent >= 0, "latent size must be ≥ 1 (or 0 for the default), got " + latent);
+        check(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+        check(epochs >= 0, "epochs must be ≥ 1 (or 0 for the default), got " + epochs);
+        check(batchSize >= 2, "batch size must be ≥ 2, got " + batchSize);
+        check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
+        check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be ≥ 0, got " + weightDecay);
+        check(memorySlots >= 1, "memory slots must be ≥ 1, got " + memorySlots);
+        check(shrinkThreshold >= 0 && shrinkThreshold < 1, "shrink threshold must be in [0, 1) (0 = 1/slots), got " + shrinkThreshold);
+        check(entropyWeight >= 0 && Double.isFinite(entropyWeight), "entropy weight must be ≥ 0, got " + entropyWeight);
+        check(threshold != null, "a threshold rule must be set (contamination, quantile or fixed)");
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new BottleneckException(message);
+        }
+    }
+
+    /** DJL-style builder; every setting is optional. */
+    public static final class Builder {
+        private final String kind;
+        private List<Integer> hidden;
+        private int latent;
+        private boolean batchNorm = true;
+        private double dropout = 0.2;
+        private int epochs;
+        private int batchSize = 64;
+        private double learningRate = 1e-3;
+        private double weightDecay = 1e-5;
+        private int memorySlots = 100;
+        private double shrinkThreshold;
+        private double entropyWeight = 2e-4;
+        private boolean impute;
+        private long seed;
+        private Threshold threshold = Threshold.contamination(0.1);
+
+        Builder(String kind) {
+            this.kind = kind;
+        }
+
+        public Builder optHidden(List<Integer> v) { hidden = v; return this; }
+        public Builder optLatent(int v) { latent = v; return this; }
+        public Builder optBatchNorm(boolean v) { batchNorm = v; return this; }
+        public Builder optDropout(double v) { dropout = v; return this; }
+        public Builder optEpochs(int v) { epochs = v; return this; }
+        public Builder optBatchSize(int v) { batchSize = v; return this; }
+        public Builder optLearningRate(double v) { learningRate = v; return this; }
+        public Builder optWeightDecay(double v) { weightDecay = v; return this; }
+        public Builder optMemorySlots(int v) { memorySlots = v; return this; }
+        public Builder optShrinkThreshold(double v) { shrinkThreshold = v; return this; }
+        public Builder optEntropyWeight(double v) { entropyWeight = v; return this; }
+        public Builder optImpute(boolean v) { impute = v; return this; }
+        public Builder optSeed(long v) { seed = v; return this; }
+        public Builder optThreshold(Threshold v) { threshold = v; return this; }
+        public Builder optContamination(double c) { threshold = Threshold.contamination(c); return this; }
+
+        public DetectorConfig build() {
+            DetectorConfig c = new DetectorConfig(kind, hidden, latent, batchNorm, dropout, epochs, batchSize,
+                    learningRate, weightDecay, memorySlots, shrinkThreshold, entropyWeight, impute, seed, threshold);
+            c.validate();
+            return c;
+        }
+
+        /** Builds and creates the (unfitted) detector. */
+        public AutoencoderDetector create() {
+            return new AutoencoderDetector(build());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.bottleneck.anomaly;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bottleneck.BottleneckException;
+import dev.bottleneck.Version;
+import dev.bottleneck.io.AtomicFiles;
+import dev.bottleneck.io.Json;
+import dev.bottleneck.model.Autoencoder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A detector directory: {@code detector.json} (format version, kind, settings and fit result
+ * with the threshold) and {@code model/}, an ordinary model directory that every other command
+ * ({@code info}, {@code encode}, {@code score}) reads as it is.
+ */
+final class DetectorFiles {
+    static final String FILE = "detector.json";
+    static final String MODEL = "model";
+    static final int FORMAT_VERSION = 1;
+
+    private DetectorFiles() {}
+
+    /** What {@code detector.json} holds. */
+    record Contents(int formatVersion, String libraryVersion, String kind, DetectorConfig settings, FitResult fit) {}
+
+    static void save(AutoencoderDetector d, Autoencoder model, FitResult fit, Path dir, boolean overwrite) {
+        AtomicFiles.writeDirectory(dir, overwrite, tmp -> {
+            model.save(tmp.resolve(MODEL), false);
+            Contents c = new Contents(FORMAT_VERSION, Version.get(), d.kind(), d.config(), fit);
+            Files.writeString(tmp.resolve(FILE), Json.mapper().writeValueAsString(c));
+        });
+    }
+
+    static Detector load(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new BottleneckException(Files.isDirectory(dir)
+                    ? dir + " has no " + FILE + " (expected a detector directory written by 'bottleneck detect --save')"
+                    : "detector directory " + dir + " does not exist");
+        }
+        Contents c;
+        try {
+            JsonNode tree = Json.mapper().readTree(file.toFile());
+            JsonNode v = tree == null ? null : tree.get("format_version");
+            if (v == null || v.asInt() != FORMAT_VERSION) {
+                throw new BottleneckException(file + " has format_version " + (v == null ? "(none)" : v.asText())
+                        + ", which this Bottleneck (" + Version.get() + ") cannot read (it reads " + FORMAT_VERSION + ")");
+            }
+            c = Json.mapper().treeToValue(tree, Contents.class);
+        } catch (IOException e) {
+            throw new BottleneckException(file + " is not a valid detector file: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (c.settings() == null || c.fit() == null) {
+            throw new BottleneckException(file + " has no settings or fit result (is the file complete?)");
+        }
+        Autoencoder model = Autoencoder.load(dir.resolve(MODEL));
+        return new AutoencoderDetector(c.settings(), model, c.fit());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.bottleneck.anomaly;
+
+import dev.bottleneck.BottleneckException;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Builders of the detectors, and the names the command line knows them by. */
+public final class Detectors {
+    /** Names accepted by {@link #byName}; the first is the default. */
+    public static final List<String> NAMES = List.of(DetectorConfig.AE, DetectorConfig.MEMAE);
+
+    private Detectors() {}
+
+    /** Reconstruction-error autoencoder: d → h → h/2 → code → h/2 → h → d, batch norm, dropout 0.2. */
+    public static DetectorConfig.Builder autoencoder() {
+        return new DetectorConfig.Builder(DetectorConfig.AE);
+    }
+
+    /** Memory-augmented autoencoder: the same networks with a memory of N items between them. */
+    public static DetectorConfig.Builder memae() {
+        return new DetectorConfig.Builder(DetectorConfig.MEMAE);
+    }
+
+    /** An unfitted detector with these settings. */
+    public static AutoencoderDetector create(DetectorConfig config) {
+        return new AutoencoderDetector(config);
+    }
+
+    /** The builder for a detector name ({@code ae}, {@code memae}; case-insensitive). */
+    public static DetectorConfig.Builder byName(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        switch (n) {
+            case "ae":
+            case "autoencoder":
+                return autoencoder();
+            case "memae":
+                return memae();
+            default:
+                throw new BottleneckException("detector \"" + name + "\" is not known (expected one of: "
+                        + String.join(", ", NAMES) + ")");
+        }
+    }
+}
