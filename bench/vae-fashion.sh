@@ -22,14 +22,8 @@ case "$ARCH" in
   *) echo "architecture must be mlp or conv, got $ARCH" >&2; exit 2 ;;
 esac
 DATA="${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"   # FASHION_MNIST_DIR=datasets/fashion-mnist-2k for a smoke run
-OUT="$(mktemp -d)"
-trap 'rm -rf "$OUT"' EXIT
-for f in train-images-idx3-ubyte.gz t10k-images-idx3-ubyte.gz; do
-  [ -f "$DATA/$f" ] || { echo "missing $DATA/$f: apt-get install dataset-fashion-mnist" >&2; exit 1; }
-done
-[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "missing Debian PyTorch: apt-get install python3-torch" >&2; exit 1; }
-
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(date -u +%Y-%m-%d)"
+# shellcheck source=bench/fashion-preflight.sh
+source "$HERE/bench/fashion-preflight.sh"
 
 echo "== Bottleneck"
 "$HERE/bottleneck" train --data "$DATA/train-images-idx3-ubyte.gz" "${MODEL[@]}" --latent "$LATENT" \

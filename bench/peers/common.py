@@ -137,6 +137,16 @@ class Timer:
         return time.perf_counter() - self.start
 
 
+def load_train_test(args, shape):
+    """Fashion-MNIST train (first --limit rows) and test images as tensors of the given per-image
+    shape, e.g. (784,) for dense models or (1, 28, 28) for conv ones. Loaded outside timed regions."""
+    x_train = torch.from_numpy(load_images(args.data_dir, "train")).reshape(-1, *shape)
+    x_test = torch.from_numpy(load_images(args.data_dir, "t10k")).reshape(-1, *shape)
+    if args.limit is not None:
+        x_train = x_train[:args.limit]
+    return x_train, x_test
+
+
 def log(*parts):
     """Progress output: stderr, flushed, so stdout stays machine-readable."""
     print(*parts, file=sys.stderr, flush=True)

@@ -65,10 +65,7 @@ def main():
     gen = common.setup(args)  # threads + seeds; gen drives the epoch shuffles
 
     # Data: (N, 1, 28, 28) float32 in [0, 1]. Loaded outside the timed region.
-    x_train = torch.from_numpy(common.load_images(args.data_dir, "train")).unsqueeze(1)
-    x_test = torch.from_numpy(common.load_images(args.data_dir, "t10k")).unsqueeze(1)
-    if args.limit is not None:
-        x_train = x_train[:args.limit]
+    x_train, x_test = common.load_train_test(args, (1, 28, 28))
     n = x_train.shape[0]
 
     model = ConvAE()  # initialised after torch.manual_seed -> deterministic weights

@@ -111,10 +111,7 @@ def main():
     args = p.parse_args()
     gen = common.setup(args)
 
-    x_train = torch.from_numpy(common.load_images(args.data_dir, "train")).reshape(-1, 784)
-    x_test = torch.from_numpy(common.load_images(args.data_dir, "t10k")).reshape(-1, 784)
-    if args.limit is not None:
-        x_train = x_train[:args.limit]
+    x_train, x_test = common.load_train_test(args, (784,))
     n = x_train.shape[0]
 
     model = Vae(args.latent, args.arch)

@@ -31,6 +31,7 @@ final class CsvOutput {
         }, source);
     }
 
+    /** Scores, and optionally one more column (a detector's 0/1 prediction, say) after them. */
     static void writeScores(Path out, double[] scores, Table source, String extraName, String[] extra) {
         List<String> header = extra == null ? List.of("score") : List.of("score", extraName);
         write(out, header, scores.length, (i, sb) -> {
@@ -51,7 +52,9 @@ final class CsvOutput {
             PrintStream ps = new PrintStream(stream, false, StandardCharsets.UTF_8);
             StringBuilder sb = new StringBuilder(String.join(",", header));
             if (label) {
-                sb.append(',').append(quote(source.labelColumn().orElse("label")));
+                // the input's label column keeps its name unless an output column has it already
+                String name = source.labelColumn().orElse("label");
+                sb.append(',').append(quote(header.contains(name) ? "true_" + name : name));
             }
             ps.println(sb);
             for (int i = 0; i < n; i++) {
@@ -79,7 +82,7 @@ final class CsvOutput {
         }
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         if (s == null) {
             return "";
         }

@@ -9,7 +9,6 @@ import dev.bottleneck.anomaly.Threshold;
 import dev.bottleneck.data.DataSources;
 import dev.bottleneck.data.ImputePolicy;
 import dev.bottleneck.data.Table;
-import dev.bottleneck.io.AtomicFiles;
 import dev.bottleneck.metrics.Ranking;
 import dev.bottleneck.plot.Histogram;
 import picocli.CommandLine.Command;
@@ -17,8 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -99,13 +96,13 @@ final class DetectCommand implements Runnable {
             System.err.printf("fitting %s detector on %s: %d rows × %d columns%n", d.kind(), train.source(), train.rows(), train.cols());
             FitResult fit = d.fit(train);
             double[] scores = d.score(testData);
-            int[] predicted = new int[scores.length];
-            int flagged = 0;
-            for (int i = 0; i < scores.length; i++) {
-                predicted[i] = scores[i] > fit.thresholdValue() ? 1 : 0;
-                flagged += predicted[i];
+            int[] predicted = fit.flags(scores);
+            int flagged = java.util.Arrays.stream(predicted).sum();
+            String[] flags = new String[predicted.length];
+            for (int i = 0; i < flags.length; i++) {
+                flags[i] = Integer.toString(predicted[i]);
             }
-            writeCsv(scores, predicted, testData);
+            CsvOutput.writeScores(out, scores, testData, "label", flags);
             Path png = plot != null ? plot : pngBeside(out);
             try {
                 Histogram.write(png, String.format(Locale.ROOT, "%s detector: %d test rows, %d above the threshold",
@@ -181,36 +178,9 @@ final class DetectCommand implements Runnable {
                 t.source(), Ranking.rocAuc(scores, y), Ranking.averagePrecision(scores, y));
     }
 
-    private void writeCsv(double[] scores, int[] predicted, Table t) {
-        String truth = null;
-        if (t.hasLabels()) {
-            String name = t.labelColumn().orElse("true_label");
-            truth = name.equals("score") || name.equals("label") ? "true_" + name : name;
-        }
-        String header = "score,label" + (truth != null ? "," + quote(truth) : "");
-        AtomicFiles.write(out, stream -> {
-            PrintStream ps = new PrintStream(stream, false, StandardCharsets.UTF_8);
-            ps.println(header);
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < scores.length; i++) {
-                sb.setLength(0);
-                sb.append(scores[i]).append(',').append(predicted[i]);
-                if (t.hasLabels()) {
-                    sb.append(',').append(quote(t.label(i)));
-                }
-                ps.println(sb);
-            }
-            ps.flush();
-        });
-    }
-
     private static Path pngBeside(Path csv) {
         String name = csv.getFileName().toString();
         String base = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
         return csv.resolveSibling(base + ".png");
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

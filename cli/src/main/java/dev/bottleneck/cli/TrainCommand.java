@@ -1,6 +1,5 @@
 package dev.bottleneck.cli;
 
-import dev.bottleneck.BottleneckException;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.io.AtomicFiles;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -44,9 +42,7 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        if (Files.exists(out) && !overwrite) {
-            throw new BottleneckException("output directory " + out + " already exists (choose another --out or pass --overwrite)");
-        }
+        AtomicFiles.refuseExisting(out, overwrite);
         Path ckpt = Checkpoints.besideOutput(out);
         Table data = dataOptions.load();
         Autoencoder model;

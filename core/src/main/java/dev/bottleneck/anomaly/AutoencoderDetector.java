@@ -117,10 +117,7 @@ public final class AutoencoderDetector implements Detector {
     private FitResult summary(double[] scores, double t, Table train, int epochs, double seconds) {
         double[] s = scores.clone();
         Arrays.sort(s);
-        int flagged = 0;
-        for (double v : scores) {
-            flagged += v > t ? 1 : 0;
-        }
+        int flagged = Arrays.stream(FitResult.flags(scores, t)).sum();
         return new FitResult(config.kind(), config.threshold(), t, train.rows(), train.columns(), epochs, seconds,
                 (double) flagged / scores.length, s[0], Threshold.quantileOf(s, 0.5), s[s.length - 1]);
     }
@@ -139,13 +136,7 @@ public final class AutoencoderDetector implements Detector {
 
     @Override
     public int[] predict(Table data) {
-        double t = fitResult().orElseThrow(this::notFitted).thresholdValue();
-        double[] s = score(data);
-        int[] out = new int[s.length];
-        for (int i = 0; i < s.length; i++) {
-            out[i] = s[i] > t ? 1 : 0;
-        }
-        return out;
+        return fitResult().orElseThrow(this::notFitted).flags(score(data));
     }
 
     @Override

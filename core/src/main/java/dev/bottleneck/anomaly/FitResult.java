@@ -33,4 +33,18 @@ public record FitResult(
     public FitResult {
         columns = List.copyOf(columns);
     }
+
+    /** The 0/1 prediction of each score: 1 when it is above the threshold (the one rule everywhere). */
+    public static int[] flags(double[] scores, double thresholdValue) {
+        int[] out = new int[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            out[i] = scores[i] > thresholdValue ? 1 : 0;
+        }
+        return out;
+    }
+
+    /** {@link #flags(double[], double)} at this fit's threshold. */
+    public int[] flags(double[] scores) {
+        return flags(scores, thresholdValue);
+    }
 }

@@ -61,10 +61,7 @@ public final class AtomicFiles {
      */
     public static void writeDirectory(Path target, boolean overwrite, DirectoryWriter writer) {
         Path abs = target.toAbsolutePath().normalize();
-        if (Files.exists(abs) && !overwrite) {
-            throw new BottleneckException(
-                    "output directory " + target + " already exists (choose another --out or pass --overwrite)");
-        }
+        refuseExisting(target, overwrite);
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new BottleneckException(
                     "output path " + target + " is a file, expected a directory name");
@@ -86,6 +83,17 @@ public final class AtomicFiles {
         } catch (RuntimeException e) {
             deleteRecursively(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * Fails with one sentence when {@code target} exists and may not be replaced — also callable
+     * before long work (training), so a run is not wasted on an output it cannot write.
+     */
+    public static void refuseExisting(Path target, boolean overwrite) {
+        if (Files.exists(target) && !overwrite) {
+            throw new BottleneckException(
+                    "output directory " + target + " already exists (choose another --out or pass --overwrite)");
         }
     }
 
