@@ -2,6 +2,7 @@ package dev.bottleneck.cli;
 
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.anomaly.AutoencoderDetector;
+import dev.bottleneck.anomaly.DetectorConfig;
 import dev.bottleneck.anomaly.Detectors;
 import dev.bottleneck.anomaly.FitResult;
 import dev.bottleneck.data.DataSources;
@@ -42,7 +43,9 @@ final class AdbenchCommand implements Runnable {
     @Option(names = "--seeds", split = ",", defaultValue = "0,1,2", paramLabel = "N", description = "Split and model seeds (default 0,1,2).")
     List<Long> seeds;
 
-    @Option(names = "--detectors", split = ",", defaultValue = "ae", paramLabel = "NAME", description = "Bottleneck detectors (default ae).")
+    @Option(names = "--detectors", split = ",", defaultValue = "ae", paramLabel = "NAME",
+            description = "Bottleneck detectors (default ae); a variant adds settings after '+', e.g. pae+mss-iterations=0+beta=0"
+                    + " (keys: alpha, beta, mss-k, mss-iterations, samples, epochs).")
     List<String> detectors;
 
     @Option(names = "--peer", paramLabel = "SCRIPT", description = "The scikit-learn peer script; without it no peers run.")
@@ -153,7 +156,7 @@ final class AdbenchCommand implements Runnable {
     }
 
     private Row runOurs(String set, long seed, String det, Table train, Table test, boolean[] yTest) {
-        try (AutoencoderDetector d = Detectors.byName(det).optSeed(seed).create()) {
+        try (AutoencoderDetector d = variant(det).optSeed(seed).create()) {
             FitResult fit = d.fit(train);
             long t0 = System.nanoTime();
             double[] s = d.score(test);
@@ -161,6 +164,35 @@ final class AdbenchCommand implements Runnable {
             return new Row(set, seed, det, Ranking.rocAuc(s, yTest), Ranking.averagePrecision(s, yTest),
                     fit.seconds(), test.rows() / Math.max(secs, 1e-9));
         }
+    }
+
+    /** A detector name with optional {@code +key=value} settings. */
+    static DetectorConfig.Builder variant(String spec) {
+        String[] parts = spec.split("\\+");
+        DetectorConfig.Builder b = Detectors.byName(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=", 2);
+            if (kv.length != 2) {
+                throw new BottleneckException("detector variant \"" + spec + "\": expected key=value after '+', got \"" + parts[i] + "\"");
+            }
+            double v;
+            try {
+                v = Double.parseDouble(kv[1]);
+            } catch (NumberFormatException e) {
+                throw new BottleneckException("detector variant \"" + spec + "\": " + kv[0] + " must be a number, got \"" + kv[1] + "\"");
+            }
+            switch (kv[0]) {
+                case "alpha" -> b.optAlpha(v);
+                case "beta" -> b.optBeta(v);
+                case "mss-k" -> b.optMeanShiftK((int) v);
+                case "mss-iterations" -> b.optMeanShiftIterations((int) v);
+                case "samples" -> b.optSamples((int) v);
+                case "epochs" -> b.optEpochs((int) v);
+                default -> throw new BottleneckException("detector variant \"" + spec + "\": unknown setting \"" + kv[0]
+                        + "\" (expected alpha, beta, mss-k, mss-iterations, samples or epochs)");
+            }
+        }
+        return b;
     }
 
     private List<Row> runPeers(String set, long seed, Table train, Table test, boolean[] yTest, Path tmp) {

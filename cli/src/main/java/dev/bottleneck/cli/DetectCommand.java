@@ -40,8 +40,26 @@ final class DetectCommand implements Runnable {
     Path out;
 
     @Option(names = "--detector", defaultValue = "ae", paramLabel = "NAME",
-            description = "ae (reconstruction error, default) or memae (memory-augmented autoencoder).")
+            description = "ae (reconstruction error, default), memae (memory-augmented autoencoder), vae (reconstruction"
+                    + " log-probability) or pae (probabilistic autoencoder: adjustable PRE + mean-shift scoring).")
     String detector;
+
+    @Option(names = "--alpha", defaultValue = "1", paramLabel = "A", description = "pae: weight of Σ(μ−x)²/σ² in the score (default 1).")
+    double alpha;
+
+    @Option(names = "--beta", defaultValue = "1", paramLabel = "B", description = "pae: weight of Σ log σ² in the score (default 1).")
+    double beta;
+
+    @Option(names = "--mss-k", defaultValue = "0", paramLabel = "K",
+            description = "pae: mean-shift neighbourhood, the row included (default 10, fewer for tiny tables).")
+    int mssK;
+
+    @Option(names = "--mss-iterations", defaultValue = "3", paramLabel = "T",
+            description = "pae: mean-shift repetitions; 0 scores against the row itself (default 3).")
+    int mssIterations;
+
+    @Option(names = "--samples", defaultValue = "10", paramLabel = "S", description = "vae: Monte-Carlo draws of z per row (default 10).")
+    int samples;
 
     @Option(names = "--contamination", paramLabel = "C",
             description = "Expected share of outliers in the training data, in (0, 0.5] (default 0.1): threshold = (1 − C) quantile of training scores.")
@@ -75,6 +93,11 @@ final class DetectCommand implements Runnable {
                 .optThreshold(rule)
                 .optEpochs(epochs)
                 .optSeed(seed)
+                .optAlpha(alpha)
+                .optBeta(beta)
+                .optMeanShiftK(mssK)
+                .optMeanShiftIterations(mssIterations)
+                .optSamples(samples)
                 .optImpute(ImputePolicy.parse(dataOptions.impute) == ImputePolicy.MEAN)
                 .build();
         Table train = dataOptions.load();
@@ -93,6 +116,7 @@ final class DetectCommand implements Runnable {
             throw new BottleneckException(test + " has no rows to score");
         }
         try (AutoencoderDetector d = Detectors.create(config)) {
+            d.checkTrainingData(train);
             System.err.printf("fitting %s detector on %s: %d rows × %d columns%n", d.kind(), train.source(), train.rows(), train.cols());
             FitResult fit = d.fit(train);
             double[] scores = d.score(testData);

@@ -112,4 +112,34 @@ class DetectCliTest {
     void unknownDetector() {
         fails(detect(TRAIN, TEST, "--label", "label", "--detector", "svm"), "svm", "ae, memae");
     }
+
+    @Test
+    void probabilisticAndVariationalDetectors() {
+        Cli.Result r = detect(TRAIN, TEST, "--label", "label", "--detector", "pae", "--alpha", 1, "--beta", 0.5,
+                "--mss-k", 5, "--mss-iterations", 2, "--save", tmp.resolve("pae"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.isRegularFile(tmp.resolve("pae/mean_shift_pool.safetensors")));
+        assertEquals(11, Cli.lines(tmp.resolve("scores.csv")).size());
+        r = detect(TRAIN, TEST, "--label", "label", "--detector", "vae", "--samples", 3, "--overwrite");
+        assertEquals(0, r.code(), r.toString());
+    }
+
+    @Test
+    void fewerTrainingRowsThanTheMeanShiftNeighbourhood() {
+        fails(detect(TRAIN, TEST, "--label", "label", "--detector", "pae", "--mss-k", 60),
+                "k = 60", "needs at least 59 training rows, but there are 40");
+    }
+
+    @Test
+    void oneClassBenchmarkSmoke() {
+        Path images = Cli.DATASETS.resolve("fashion-mnist-2k");
+        Cli.Result r = Cli.run("bench", "one-class", "--train", images.resolve("train-images-idx3-ubyte.gz"),
+                "--test", images.resolve("t10k-images-idx3-ubyte.gz"), "--classes", "1", "--per-class", 64,
+                "--detectors", "ae+epochs=1", "--out", tmp.resolve("oc.csv"));
+        assertEquals(0, r.code(), r.toString());
+        List<String> rows = Cli.lines(tmp.resolve("oc.csv"));
+        assertEquals(2, rows.size());
+        double auc = Double.parseDouble(rows.get(1).split(",")[2]);
+        assertTrue(auc >= 0 && auc <= 1, rows.get(1));
+    }
 }

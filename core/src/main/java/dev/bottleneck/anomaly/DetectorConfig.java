@@ -9,9 +9,11 @@ import java.util.Locale;
 /**
  * Settings of an autoencoder detector, saved in {@code detector.json}. Zero (or null) for a size
  * means "derive it from the data", so one configuration serves tables of any width and length.
- * Build with {@link Detectors#autoencoder()} or {@link Detectors#memae()}.
+ * Build with {@link Detectors#autoencoder()}, {@link Detectors#memae()}, {@link Detectors#vae()} or
+ * {@link Detectors#pae()}.
  *
- * @param kind {@code ae} (reconstruction error) or {@code memae} (memory-augmented)
+ * @param kind {@code ae} (reconstruction error), {@code memae} (memory-augmented), {@code vae}
+ *     (reconstruction log-probability) or {@code pae} (probabilistic AE, APRE + mean-shift scoring)
  * @param hidden encoder hidden widths, outermost first; null = {@link #defaultHidden}
  * @param latent code width; 0 = {@link #defaultLatent}
  * @param batchNorm batch-normalise hidden layers
@@ -26,6 +28,12 @@ import java.util.Locale;
  * @param impute accept missing (NaN) cells and fill them with the training mean; otherwise refuse them
  * @param seed seeds initialisation, shuffling and dropout
  * @param threshold how scores become 0/1 predictions
+ * @param alpha APRE weight of the variance-scaled error Σ(μ−x)²/σ² (pae only)
+ * @param beta APRE weight of the uncertainty term Σ log σ² (pae only)
+ * @param meanShiftK mean-shift neighbourhood k, the row included; 0 = {@link #defaultMeanShiftK} (pae only)
+ * @param meanShiftIterations mean-shift repetitions t; 0 = score against the row itself, no shift (pae only)
+ * @param meanShiftPool at most this many training rows (a seeded sample) serve as neighbours (pae only)
+ * @param samples Monte-Carlo draws of z per row for the VAE's reconstruction probability (vae only)
  */
 public record DetectorConfig(
         String kind,
@@ -42,10 +50,20 @@ public record DetectorConfig(
         double entropyWeight,
         boolean impute,
         long seed,
-        Threshold threshold) {
+        Threshold threshold,
+        double alpha,
+        double beta,
+        int meanShiftK,
+        int meanShiftIterations,
+        int meanShiftPool,
+        int samples) {
 
     public static final String AE = "ae";
     public static final String MEMAE = "memae";
+    public static final String VAE = "vae";
+    public static final String PAE = "pae";
+    /** Every kind, the default first. */
+    public static final List<String> KINDS = List.of(AE, MEMAE, VAE, PAE);
 
     public DetectorConfig {
         hidden = hidden == null ? null : List.copyOf(hidden);
@@ -79,20 +97,32 @@ public record DetectorConfig(
     }
 
     /**
-     * Epochs for n training rows: enough for about 1,500 optimiser steps, at least 5 and at most
+     * Epochs for n training rows: enough for about 1,500 optimiser steps, at least 2 and at most
      * 100 epochs. Why steps and not a fixed epoch count: PyOD's 10 epochs are a few dozen steps on
-     * a table of 100 rows (under-trained) and hours on millions of rows.
+     * a table of 100 rows (under-trained) and hours on millions of rows; two passes over a large
+     * table are already several thousand steps.
      */
     public static int defaultEpochs(int rows, int batchSize) {
         int batches = Math.max(1, (rows + batchSize - 1) / batchSize);
-        return Math.max(5, Math.min(100, (1500 + batches - 1) / batches));
+        return Math.max(2, Math.min(100, (1500 + batches - 1) / batches));
+    }
+
+    /**
+     * Mean-shift neighbourhood for a pool of n rows: 10 (the row and its 9 nearest neighbours),
+     * fewer when the pool is smaller. Why a constant and not a choice per data set: choosing k
+     * needs labels, which a detector never sees; the mean-shift detector of Yang et al. is
+     * insensitive to k over a wide range, and 10 keeps the neighbourhood local on small tables.
+     */
+    public static int defaultMeanShiftK(int n) {
+        return Math.max(2, Math.min(10, n + 1));
     }
 
     /** Checks every setting, naming the first bad one. */
     public void validate() {
         String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
-        if (!k.equals(AE) && !k.equals(MEMAE)) {
-            throw new BottleneckException("detector kind \"" + kind + "\" is not known (expected ae or memae)");
+        if (!KINDS.contains(k)) {
+            throw new BottleneckException("detector kind \"" + kind + "\" is not known (expected one of "
+                    + String.join(", ", KINDS) + ")");
         }
         if (hidden != null) {
             for (Integer h : hidden) {
@@ -111,6 +141,17 @@ public record DetectorConfig(
         check(shrinkThreshold >= 0 && shrinkThreshold < 1, "shrink threshold must be in [0, 1) (0 = 1/slots), got " + shrinkThreshold);
         check(entropyWeight >= 0 && Double.isFinite(entropyWeight), "entropy weight must be ≥ 0, got " + entropyWeight);
         check(threshold != null, "a threshold rule must be set (contamination, quantile or fixed)");
+        if (k.equals(PAE)) {
+            check(alpha >= 0 && Double.isFinite(alpha), "APRE alpha must be ≥ 0, got " + alpha);
+            check(beta >= 0 && Double.isFinite(beta), "APRE beta must be ≥ 0, got " + beta);
+            check(alpha + beta > 0, "APRE alpha and beta cannot both be 0 (the score would be constant)");
+            check(meanShiftK == 0 || meanShiftK >= 2, "mean-shift k must be ≥ 2 (or 0 for the default), got " + meanShiftK);
+            check(meanShiftIterations >= 0, "mean-shift iterations must be ≥ 0 (0 = no shift), got " + meanShiftIterations);
+            check(meanShiftPool >= 1, "the mean-shift pool must hold ≥ 1 row, got " + meanShiftPool);
+        }
+        if (k.equals(VAE)) {
+            check(samples >= 1, "the VAE needs ≥ 1 Monte-Carlo sample per row, got " + samples);
+        }
     }
 
     private static void check(boolean ok, String message) {
@@ -136,6 +177,12 @@ public record DetectorConfig(
         private boolean impute;
         private long seed;
         private Threshold threshold = Threshold.contamination(0.1);
+        private double alpha = 1;
+        private double beta = 1;
+        private int meanShiftK;
+        private int meanShiftIterations = 3;
+        private int meanShiftPool = 20_000;
+        private int samples = 10;
 
         Builder(String kind) {
             this.kind = kind;
@@ -156,10 +203,17 @@ public record DetectorConfig(
         public Builder optSeed(long v) { seed = v; return this; }
         public Builder optThreshold(Threshold v) { threshold = v; return this; }
         public Builder optContamination(double c) { threshold = Threshold.contamination(c); return this; }
+        public Builder optAlpha(double v) { alpha = v; return this; }
+        public Builder optBeta(double v) { beta = v; return this; }
+        public Builder optMeanShiftK(int v) { meanShiftK = v; return this; }
+        public Builder optMeanShiftIterations(int v) { meanShiftIterations = v; return this; }
+        public Builder optMeanShiftPool(int v) { meanShiftPool = v; return this; }
+        public Builder optSamples(int v) { samples = v; return this; }
 
         public DetectorConfig build() {
             DetectorConfig c = new DetectorConfig(kind, hidden, latent, batchNorm, dropout, epochs, batchSize,
-                    learningRate, weightDecay, memorySlots, shrinkThreshold, entropyWeight, impute, seed, threshold);
+                    learningRate, weightDecay, memorySlots, shrinkThreshold, entropyWeight, impute, seed, threshold,
+                    alpha, beta, meanShiftK, meanShiftIterations, meanShiftPool, samples);
             c.validate();
             return c;
         }

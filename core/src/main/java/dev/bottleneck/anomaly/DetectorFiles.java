@@ -1,5 +1,9 @@
 package dev.bottleneck.anomaly;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.Version;
@@ -14,11 +18,14 @@ import java.nio.file.Path;
 /**
  * A detector directory: {@code detector.json} (format version, kind, settings and fit result
  * with the threshold) and {@code model/}, an ordinary model directory that every other command
- * ({@code info}, {@code encode}, {@code score}) reads as it is.
+ * ({@code info}, {@code encode}, {@code score}) reads as it is; a {@code pae} detector adds
+ * {@code mean_shift_pool.safetensors}, one tensor {@code pool} (rows × width, scaled units) holding
+ * the training rows its mean-shift moves towards.
  */
 final class DetectorFiles {
     static final String FILE = "detector.json";
     static final String MODEL = "model";
+    static final String POOL = "mean_shift_pool.safetensors";
     static final int FORMAT_VERSION = 1;
 
     private DetectorFiles() {}
@@ -26,9 +33,16 @@ final class DetectorFiles {
     /** What {@code detector.json} holds. */
     record Contents(int formatVersion, String libraryVersion, String kind, DetectorConfig settings, FitResult fit) {}
 
-    static void save(AutoencoderDetector d, Autoencoder model, FitResult fit, Path dir, boolean overwrite) {
+    static void save(AutoencoderDetector d, Autoencoder model, FitResult fit, float[] pool, Path dir, boolean overwrite) {
         AtomicFiles.writeDirectory(dir, overwrite, tmp -> {
             model.save(tmp.resolve(MODEL), false);
+            if (pool != null) {
+                try (NDManager m = model.manager().newSubManager()) {
+                    NDArray a = m.create(pool, new Shape(pool.length / model.inputWidth(), model.inputWidth()));
+                    a.setName("pool");
+                    Files.write(tmp.resolve(POOL), new NDList(a).encode(NDList.Encoding.SAFETENSORS));
+                }
+            }
             Contents c = new Contents(FORMAT_VERSION, Version.get(), d.kind(), d.config(), fit);
             Files.writeString(tmp.resolve(FILE), Json.mapper().writeValueAsString(c));
         });
@@ -57,6 +71,28 @@ final class DetectorFiles {
             throw new BottleneckException(file + " has no settings or fit result (is the file complete?)");
         }
         Autoencoder model = Autoencoder.load(dir.resolve(MODEL));
-        return new AutoencoderDetector(c.settings(), model, c.fit());
+        try {
+            float[] pool = c.kind().equals(DetectorConfig.PAE) ? readPool(dir.resolve(POOL), model) : null;
+            return new AutoencoderDetector(c.settings(), model, c.fit(), pool);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static float[] readPool(Path file, Autoencoder model) {
+        if (!Files.isRegularFile(file)) {
+            throw new BottleneckException(file + " is missing (a pae detector directory needs its mean-shift pool)");
+        }
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray a = NDList.decode(m, Files.readAllBytes(file)).singletonOrThrow();
+            if (a.getShape().dimension() != 2 || a.getShape().get(1) != model.inputWidth()) {
+                throw new BottleneckException(file + " holds a tensor of shape " + a.getShape()
+                        + " but the model needs (rows, " + model.inputWidth() + ")");
+            }
+            return a.toFloatArray();
+        } catch (IOException e) {
+            throw new BottleneckException("could not read " + file + ": " + e.getMessage(), e);
+        }
     }
 }

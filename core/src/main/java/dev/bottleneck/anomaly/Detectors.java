@@ -8,7 +8,7 @@ import java.util.Locale;
 /** Builders of the detectors, and the names the command line knows them by. */
 public final class Detectors {
     /** Names accepted by {@link #byName}; the first is the default. */
-    public static final List<String> NAMES = List.of(DetectorConfig.AE, DetectorConfig.MEMAE);
+    public static final List<String> NAMES = DetectorConfig.KINDS;
 
     private Detectors() {}
 
@@ -20,6 +20,23 @@ public final class Detectors {
     /** Memory-augmented autoencoder: the same networks with a memory of N items between them. */
     public static DetectorConfig.Builder memae() {
         return new DetectorConfig.Builder(DetectorConfig.MEMAE);
+    }
+
+    /**
+     * Variational autoencoder scored by its reconstruction log-probability: −E_q[log p(x|z)] over
+     * Monte-Carlo draws of z (An &amp; Cho), a Gaussian likelihood on standardised columns.
+     */
+    public static DetectorConfig.Builder vae() {
+        return new DetectorConfig.Builder(DetectorConfig.VAE);
+    }
+
+    /**
+     * Probabilistic autoencoder (Tan et al., MSS-PAE): trained on the probabilistic reconstruction
+     * error, scored with the adjustable PRE against the mean-shifted row; the epoch is chosen on a
+     * held-out fifth of the (unlabelled) training rows.
+     */
+    public static DetectorConfig.Builder pae() {
+        return new DetectorConfig.Builder(DetectorConfig.PAE);
     }
 
     /** An unfitted detector with these settings. */
@@ -36,6 +53,11 @@ public final class Detectors {
                 return autoencoder();
             case "memae":
                 return memae();
+            case "vae":
+                return vae();
+            case "pae":
+            case "mss-pae":
+                return pae();
             default:
                 throw new BottleneckException("detector \"" + name + "\" is not known (expected one of: "
                         + String.join(", ", NAMES) + ")");

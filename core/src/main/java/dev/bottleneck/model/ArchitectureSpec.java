@@ -20,6 +20,9 @@ public sealed interface ArchitectureSpec permits DenseSpec, ConvSpec {
     /** Width of the code the encoder produces (before the bottleneck). */
     int latent();
 
+    /** Activation of the decoder's last layer. */
+    dev.bottleneck.nn.Activation output();
+
     /** Number of values in one input row. */
     int inputWidth();
 
@@ -33,8 +36,12 @@ public sealed interface ArchitectureSpec permits DenseSpec, ConvSpec {
      */
     SequentialBlock newEncoder(int encoderOutputWidth);
 
-    /** Builds a new decoder mapping (N, latent) to (N, exampleShape). */
-    SequentialBlock newDecoder();
+    /**
+     * Builds a new decoder mapping (N, latent) to (N, exampleShape) — or, when the objective
+     * predicts {@code outputsPerValue} numbers per input value (a mean and a log-variance), to that
+     * many times the channels (conv) or the width (dense), the extra ones after the first set.
+     */
+    SequentialBlock newDecoder(int outputsPerValue);
 
     /**
      * Checks every field, naming the first bad one.

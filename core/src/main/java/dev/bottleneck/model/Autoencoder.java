@@ -59,7 +59,7 @@ public final class Autoencoder implements AutoCloseable {
         this.manager = Engines.newManager(device);
         this.bottleneck = config.bottleneck().create(arch.latent());
         this.encoder = arch.newEncoder(bottleneck.encoderOutputWidth(arch.latent()));
-        this.decoder = arch.newDecoder();
+        this.decoder = arch.newDecoder(config.objective().outputsPerValue());
         // seeded so that the same seed gives the same initial weights
         Engines.seed(seed);
         TorchDefaultInitializer init = new TorchDefaultInitializer();
@@ -88,6 +88,11 @@ public final class Autoencoder implements AutoCloseable {
         config.architecture().validate();
         config.bottleneck().validate();
         config.corruption().validate();
+        if (config.objective().outputsPerValue() > 1 && config.architecture().output() != dev.bottleneck.nn.Activation.NONE) {
+            // the activation would squash the log-variances too
+            throw new BottleneckException("objective " + config.objective().id() + " predicts a variance per value and needs"
+                    + " the decoder output activation 'none', not '" + config.architecture().output().id() + "'");
+        }
         return new Autoencoder(config, device, seed);
     }
 
@@ -174,8 +179,16 @@ public final class Autoencoder implements AutoCloseable {
 
     /** Reconstruction (N × d, scaled units) of codes z (N × latent). */
     public NDArray decode(NDArray z, boolean training) {
+        return config.objective().mean(decodeOutput(z, training));
+    }
+
+    /**
+     * The decoder's whole output for codes z, flat: N × d, or N × 2d (means, then log-variances)
+     * when the objective predicts a variance too.
+     */
+    public NDArray decodeOutput(NDArray z, boolean training) {
         NDArray out = decoder.forward(store, new NDList(z), training).singletonOrThrow();
-        return out.reshape(z.getShape().get(0), inputWidth());
+        return out.reshape(z.getShape().get(0), (long) inputWidth() * config.objective().outputsPerValue());
     }
 
     /**
@@ -188,21 +201,22 @@ public final class Autoencoder implements AutoCloseable {
         NDArray enc = encodeRaw(in, training);
         BottleneckOutput b =
                 bottleneck.apply(new BottleneckInput(in, enc, training, a -> encodeRaw(a, training)));
-        NDArray xHat = decode(b.code(), training);
-        NDArray perRow = config.objective().perRow(x, xHat);
+        NDArray out = decodeOutput(b.code(), training);
+        NDArray perRow = config.objective().perRow(x, out);
         NDArray loss = perRow.mean();
         NDArray total = loss;
         for (NDArray p : b.penalties().values()) {
             total = total.add(p);
         }
-        return new Forward(b.code(), xHat, perRow, loss, b.penalties(), total);
+        return new Forward(b.code(), config.objective().mean(out), out, perRow, loss, b.penalties(), total);
     }
 
     /**
      * The result of {@link #forward}.
      *
      * @param code N × latent
-     * @param reconstruction N × d in scaled units
+     * @param reconstruction N × d in scaled units (the mean, for an objective with a variance)
+     * @param decoderOutput the decoder's whole output (N × d, or N × 2d with log-variances)
      * @param perRow reconstruction loss of each row
      * @param reconstructionLoss its mean
      * @param penalties the bottleneck's weighted loss terms
@@ -211,6 +225,7 @@ public final class Autoencoder implements AutoCloseable {
     public record Forward(
             NDArray code,
             NDArray reconstruction,
+            NDArray decoderOutput,
             NDArray perRow,
             NDArray reconstructionLoss,
             Map<String, NDArray> penalties,

@@ -118,7 +118,7 @@ public record ConvSpec(
     }
 
     @Override
-    public SequentialBlock newDecoder() {
+    public SequentialBlock newDecoder(int outputsPerValue) {
         int n = filters.size();
         int[] inner = sizeAfter(n);
         int innerMaps = filters.get(n - 1);
@@ -131,7 +131,7 @@ public record ConvSpec(
         for (int i = n - 1; i >= 0; i--) {
             int[] from = sizeAfter(i + 1);
             int[] to = sizeAfter(i);
-            int outMaps = i == 0 ? channels : filters.get(i - 1);
+            int outMaps = i == 0 ? channels * outputsPerValue : filters.get(i - 1);
             // output_padding makes each transposed convolution land exactly on the encoder's size
             int outPadH = to[0] - ((from[0] - 1) * stride - 2 * padding() + kernel);
             int outPadW = to[1] - ((from[1] - 1) * stride - 2 * padding() + kernel);

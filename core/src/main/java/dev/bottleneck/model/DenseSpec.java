@@ -79,12 +79,12 @@ public record DenseSpec(
     }
 
     @Override
-    public SequentialBlock newDecoder() {
+    public SequentialBlock newDecoder(int outputsPerValue) {
         SequentialBlock b = new SequentialBlock();
         for (int i = hidden.size() - 1; i >= 0; i--) {
             addHidden(b, hidden.get(i));
         }
-        b.add(Linear.builder().setUnits(inputWidth).build());
+        b.add(Linear.builder().setUnits((long) inputWidth * outputsPerValue).build());
         if (output != Activation.NONE) {
             b.add(output.block());
         }

@@ -197,6 +197,7 @@ class DetectorTest {
         assertEquals(java.util.List.of(64, 32), DetectorConfig.defaultHidden(30, 8));
         assertEquals(java.util.List.of(256, 128), DetectorConfig.defaultHidden(1555, 32));
         assertEquals(100, DetectorConfig.defaultEpochs(300, 64));
-        assertEquals(5, DetectorConfig.defaultEpochs(1_000_000, 64));
+        assertEquals(2, DetectorConfig.defaultEpochs(1_000_000, 64));
+        assertEquals(6, DetectorConfig.defaultEpochs(16_000, 64));
     }
 }
