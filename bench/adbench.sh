@@ -11,5 +11,5 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 /usr/bin/python3 -c 'import sklearn' 2>/dev/null || { echo "missing scikit-learn: apt-get install python3-sklearn" >&2; exit 1; }
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)" >&2
+echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(getconf _NPROCESSORS_ONLN) cores, $(date -u +%Y-%m-%dT%H:%MZ)" >&2
 exec "$HERE/bottleneck" bench adbench --dir "$HERE/datasets/adbench" --peer "$HERE/bench/peers/sklearn_detectors.py" "$@"

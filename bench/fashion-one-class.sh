@@ -11,7 +11,7 @@ DATA="${DATA:-/usr/share/datasets/fashion-mnist}"
 for f in train-images-idx3-ubyte.gz t10k-images-idx3-ubyte.gz; do
   [ -f "$DATA/$f" ] || { echo "missing $DATA/$f: apt-get install dataset-fashion-mnist" >&2; exit 1; }
 done
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)" >&2
+echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(getconf _NPROCESSORS_ONLN) cores, $(date -u +%Y-%m-%dT%H:%MZ)" >&2
 args=("$@")
 [[ " ${args[*]} " == *" --detectors "* ]] || args+=(--detectors ae,memae,pae)
 exec "$HERE/bottleneck" bench one-class --train "$DATA/train-images-idx3-ubyte.gz" \

@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(getconf _NPROCESSORS_ONLN) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 DATA="$HERE/datasets/wdbc/wdbc.csv.gz"
 if [ -z "${MODELS_DIR:-}" ]; then
   MODELS_DIR="$WORK/models"

@@ -29,6 +29,7 @@ import java.io.PrintWriter;
             DetectCommand.class,
             BenchCommand.class,
             ServeCommand.class,
+            CvaeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -11,6 +11,7 @@ import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.model.ArchitectureSpec;
 import dev.bottleneck.model.ConvSpec;
 import dev.bottleneck.model.DenseSpec;
+import dev.bottleneck.nn.Activation;
 import dev.bottleneck.objective.Objective;
 import dev.bottleneck.train.Trainer;
 import dev.bottleneck.train.TrainingConfig;
@@ -175,7 +176,9 @@ public final class AutoencoderDetector implements Detector {
         Optional<int[]> image = features.imageShape();
         if (image.isPresent()) {
             int[] s = image.get();
-            return new ConvSpec(s[0], s[1], s[2], List.of(32, 64), 3, 2, latent, null, config.batchNorm(), null);
+            // the pae's decoder predicts log-variances too, which a sigmoid would squash
+            Activation output = config.kind().equals(DetectorConfig.PAE) ? Activation.NONE : null;
+            return new ConvSpec(s[0], s[1], s[2], List.of(32, 64), 3, 2, latent, null, config.batchNorm(), output);
         }
         return new DenseSpec(features.cols(), hidden, latent, null, config.batchNorm(), config.dropout(), null);
     }

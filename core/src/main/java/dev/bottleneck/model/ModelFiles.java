@@ -99,7 +99,8 @@ public final class ModelFiles {
         }
     }
 
-    static Map<String, List<Long>> shapes(Map<String, Parameter> params) {
+    /** Name → shape of every tensor, as {@code config.json} lists them. */
+    public static Map<String, List<Long>> shapes(Map<String, Parameter> params) {
         Map<String, List<Long>> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             List<Long> s = new ArrayList<>();
@@ -131,6 +132,11 @@ public final class ModelFiles {
         }
         if (tree == null || !tree.isObject()) {
             throw new BottleneckException(cfg + " is not a JSON object");
+        }
+        if (tree.has("conditional")) {
+            // a conditional VAE's directory (dev.bottleneck.cvae) has the same layout but other networks
+            throw new BottleneckException(dir + " holds a conditional VAE (" + tree.path("family").asText("cvae")
+                    + "), which has no autoencoder to encode, score or sample from; use 'bottleneck cvae complete' or 'bottleneck cvae nll'");
         }
         JsonNode v = tree.get("format_version");
         if (v == null || !v.canConvertToInt()) {
