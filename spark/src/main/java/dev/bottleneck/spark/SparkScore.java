@@ -95,11 +95,11 @@ public final class SparkScore implements Callable<Integer> {
         }
         SparkSession spark = b.getOrCreate();
         try {
+            ModelRef ref = ModelRef.resolve(model);
             FeatureFrame in = SparkTables.read(spark, data, label, features);
             if (partitions > 0) {
                 in = in.withFrame(in.frame().repartition(partitions));
             }
-            ModelRef ref = ModelRef.resolve(model);
             ScoreOptions options = ScoreOptions.builder()
                     .setModelPath(model)
                     .optInputCols(features == null || features.isEmpty() ? null : in.features())
