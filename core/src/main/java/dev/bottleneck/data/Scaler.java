@@ -55,48 +55,25 @@ public final class Scaler {
             throw new BottleneckException(table.source() + " has no rows, so a scaler cannot be fitted on it"
                     + " (expected at least one row of training data)");
         }
-        float[] v = table.rawValues();
-        long[] n = new long[cols];
-        double[] sum = new double[cols];
-        float[] min = new float[cols];
-        float[] max = new float[cols];
-        Arrays.fill(min, Float.POSITIVE_INFINITY);
-        Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int c = 0; c < cols; c++) {
-                float x = v[base + c];
-                if (Float.isNaN(x)) {
-                    continue;
-                }
-                n[c]++;
-                sum[c] += x;
-                if (x < min[c]) {
-                    min[c] = x;
-                }
-                if (x > max[c]) {
-                    max[c] = x;
-                }
-            }
-        }
-        double[] mean = new double[cols];
-        for (int c = 0; c < cols; c++) {
-            mean[c] = n[c] == 0 ? 0 : min[c] == max[c] ? min[c] : sum[c] / n[c];
-        }
-        double[] sq = new double[cols];
+        ColumnStats stats = new ColumnStats(cols).addRows(table.rawValues(), rows);
         if (kind == ScalerKind.STANDARD) {
-            // Second pass around the mean: numerically stable where a one-pass sum of squares is not.
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    float x = v[base + c];
-                    if (!Float.isNaN(x)) {
-                        double d = x - mean[c];
-                        sq[c] += d * d;
-                    }
-                }
-            }
+            stats.addSquares(table.rawValues(), rows, stats.mean());
         }
+        return fromStats(kind, stats);
+    }
+
+    /**
+     * The scaler of merged statistics: both passes for STANDARD, pass one for the other kinds.
+     * {@link #fit} is this on one table's statistics; distributed training merges the parts first.
+     */
+    public static Scaler fromStats(ScalerKind kind, ColumnStats stats) {
+        Objects.requireNonNull(kind, "kind");
+        int cols = stats.cols();
+        long[] n = stats.n();
+        float[] min = stats.min();
+        float[] max = stats.max();
+        double[] sq = stats.squares();
+        double[] mean = stats.mean();
         double[] center = new double[cols];
         double[] scale = new double[cols];
         for (int c = 0; c < cols; c++) {

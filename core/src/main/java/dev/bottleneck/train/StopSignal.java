@@ -26,7 +26,8 @@ public final class StopSignal {
         this.callerFinishes = callerFinishes;
     }
 
-    boolean callerFinishes() {
+    /** Whether the caller, not the trainer, marks the signal finished. */
+    public boolean callerFinishes() {
         return callerFinishes;
     }
 

@@ -1,11 +1,8 @@
 package dev.bottleneck.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.Version;
 import dev.bottleneck.data.Scaler;
@@ -109,8 +106,7 @@ public final class Trainer {
         int n = train.rows();
         int d = model.inputWidth();
         int batch = Math.min(config.batchSize(), n);
-        // a final batch of one row is dropped: batch-norm cannot normalise a single row
-        int batches = n / batch + (n % batch > 1 ? 1 : 0);
+        int batches = TrainingStep.batchesPerEpoch(n, batch);
         LearningRateSchedule schedule = new LearningRateSchedule(config, (long) batches * config.epochs());
         Map<String, Parameter> params = model.parameters();
 
@@ -160,22 +156,7 @@ public final class Trainer {
                     int count = Math.min(batch, n - from);
                     gather(trainRows, d, order, from, count, buf);
                     double lr = schedule.at(opt.step());
-                    double loss;
-                    try (NDManager step = model.manager().newSubManager()) {
-                        float[] rows = count == batch ? buf : java.util.Arrays.copyOf(buf, count * d);
-                        NDArray x = step.create(rows, new Shape(count, d));
-                        Autoencoder.Forward f;
-                        model.bottleneck().setTrainingStep(opt.step());
-                        try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-                            f = model.forward(x, true);
-                            gc.backward(f.total());
-                        }
-                        opt.update(params, lr, step);
-                        loss = f.total().getFloat();
-                        for (Map.Entry<String, NDArray> t : f.penalties().entrySet()) {
-                            termSums.merge(t.getKey(), (double) t.getValue().getFloat(), Double::sum);
-                        }
-                    }
+                    double loss = TrainingStep.run(model, opt, buf, count, lr, termSums);
                     if (!Double.isFinite(loss)) {
                         throw new BottleneckException("training diverged: the loss became " + loss
                                 + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
