@@ -95,6 +95,11 @@ public final class MiniLm implements AutoCloseable {
         return config;
     }
 
+    /** The manager holding the weights; scope batches in a sub-manager of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
     /** The last hidden state (batch, tokens, hidden) for token ids and attention mask (batch, tokens). */
     public NDArray forward(NDArray ids, NDArray mask) {
         return forward(ids, mask, Hooks.NONE);

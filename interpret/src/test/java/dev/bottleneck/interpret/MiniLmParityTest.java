@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.bottleneck.engine.Engines;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,17 +34,11 @@ class MiniLmParityTest {
 
     @BeforeAll
     static void load() {
-        manager = Engines.newManager(ai.djl.Device.cpu());
-        model = MiniLm.load(manager);
-        tokenizer = MiniLmTokenizer.load();
+        model = SharedModel.model();
+        tokenizer = SharedModel.tokenizer();
+        manager = model.manager();
     }
 
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-        model.close();
-        manager.close();
-    }
 
     @Test
     void readsTheShapeFromTheGraph() {
