@@ -57,6 +57,37 @@ public final class ActivationStore {
         return new ActivationStore(dir, info);
     }
 
+    /**
+     * Writes a store from activations computed elsewhere (rows × d, row-major), e.g. another
+     * model's or synthetic data; token metadata is zero. The scale is computed from the train rows.
+     */
+    public static ActivationStore create(Path dir, String hook, int d, float[] train, float[] heldOut, long seed) {
+        int shardRows = 65536;
+        ShardWriter tw = new ShardWriter(dir, "train", d, shardRows, seed);
+        ShardWriter hw = new ShardWriter(dir, "heldout", d, shardRows, seed + 1);
+        double normSum = 0;
+        for (int r = 0; r < train.length / d; r++) {
+            double sq = 0;
+            for (int j = 0; j < d; j++) {
+                sq += (double) train[r * d + j] * train[r * d + j];
+            }
+            normSum += Math.sqrt(sq);
+            tw.add(train, r * d, 0, 0, 0);
+        }
+        for (int r = 0; r < heldOut.length / d; r++) {
+            hw.add(heldOut, r * d, 0, 0, 0);
+        }
+        tw.flush();
+        hw.flush();
+        long rows = train.length / d;
+        double meanNorm = normSum / Math.max(1, rows);
+        StoreInfo info = new StoreInfo(StoreInfo.FORMAT_VERSION, hook, d, "", "", 0, false, 0, 0, seed, meanNorm,
+                Math.sqrt(d) / meanNorm, shardRows, tw.part(), hw.part(), true,
+                "bottleneck " + dev.bottleneck.Version.get());
+        dev.bottleneck.io.AtomicFiles.write(dir.resolve(INFO), o -> Json.mapper().writeValue(o, info));
+        return new ActivationStore(dir, info);
+    }
+
     public StoreInfo info() {
         return info;
     }
@@ -72,6 +103,26 @@ public final class ActivationStore {
      */
     public Batches batches(Split split, int batchSize, boolean shuffle, long seed, boolean normalise, long limit) {
         return new Batches(split, batchSize, shuffle, seed, normalise, limit);
+    }
+
+    /** The mean row of the first {@code limit} rows (≤ 0: all) of a split, scaled when {@code normalise}. */
+    public float[] mean(Split split, long limit, boolean normalise) {
+        int d = info.dIn();
+        double[] sum = new double[d];
+        long n = 0;
+        Batches b = batches(split, 8192, false, 0, normalise, limit);
+        while (b.hasNext()) {
+            float[] rows = b.next();
+            for (int i = 0; i < rows.length; i++) {
+                sum[i % d] += rows[i];
+            }
+            n += rows.length / d;
+        }
+        float[] mean = new float[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = (float) (sum[j] / Math.max(1, n));
+        }
+        return mean;
     }
 
     /** The first {@code limit} rows (stored order) of a split as one (rows, d) array. */
