@@ -48,9 +48,10 @@ public final class SplicedFidelity {
                     NDArray meanArray = m.create(mean);
                     NDArray original = embed(model, in, Hooks.NONE);
                     NDArray withSae = embed(model, in, Hooks.builder()
-                            .replace(hook, a -> NDArrays.where(replace, sae.reconstructRaw(a), a)).build());
+                            .replace(hook, a -> NDArrays.where(replace.broadcast(a.getShape()), sae.reconstructRaw(a), a)).build());
                     NDArray withMean = embed(model, in, Hooks.builder()
-                            .replace(hook, a -> NDArrays.where(replace, meanArray.broadcast(a.getShape()), a)).build());
+                            .replace(hook, a -> NDArrays.where(replace.broadcast(a.getShape()), meanArray.broadcast(a.getShape()), a))
+                            .build());
                     spliced += original.mul(withSae).sum().getFloat();
                     ablated += original.mul(withMean).sum().getFloat();
                 }

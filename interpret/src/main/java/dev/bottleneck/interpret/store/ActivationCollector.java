@@ -24,7 +24,8 @@ import java.util.Random;
  * Streams documents through MiniLM and stores one hook's activations for every real token:
  * padding is never stored, [CLS]/[SEP] optionally not. Every {@code heldOutEvery}-th document
  * (in corpus order) goes to a held-out split that training never sees. Documents are visited in a
- * seeded random order so that a token budget samples the whole corpus. The forward pass stops at
+ * seeded random order so that a token budget samples the whole corpus (sorted by length within
+ * windows of 16 batches, to cut padding). The forward pass stops at
  * the hook. {@code store.json} is rewritten after every shard, so a stopped run keeps its shards.
  */
 public final class ActivationCollector {
@@ -77,6 +78,13 @@ public final class ActivationCollector {
             order.add(i);
         }
         java.util.Collections.shuffle(order, new Random(seed));
+        // Within windows of 16 batches, sort by length so that a batch holds similar lengths:
+        // padding is computed and thrown away, and glosses vary from 3 to 100+ tokens.
+        int window = batchSize * 16;
+        for (int w = 0; w < order.size(); w += window) {
+            order.subList(w, Math.min(order.size(), w + window))
+                    .sort(java.util.Comparator.comparingInt(i -> documents.get(i).length()));
+        }
         double normSum = 0;
         long trainRows = 0;
         Hooks stopAt = Hooks.builder().optStopAfter(hook.toString()).build();
