@@ -43,7 +43,9 @@ def topk(a, k):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--store", required=True)
+    p.add_argument("--store")
+    p.add_argument("--adopt-config", action="store_true",
+                   help="only write --save DIR/config.json from --like (for weights saved before --like existed)")
     p.add_argument("--expansion", type=int, default=8)
     p.add_argument("--k", type=int, default=32)
     p.add_argument("--epochs", type=int, default=8)
@@ -57,6 +59,9 @@ def main():
     p.add_argument("--save")
     p.add_argument("--like")
     a = p.parse_args()
+    if a.adopt_config:
+        write_config(a.save, a.like, open(os.path.join(a.save, "model.safetensors"), "rb").read())
+        return
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     info = json.load(open(os.path.join(a.store, "store.json")))
@@ -149,12 +154,17 @@ def save(a, tensors):
     h = json.dumps(header).encode()
     h += b" " * ((8 - len(h) % 8) % 8)
     data = struct.pack("<Q", len(h)) + h + b"".join(blobs)
-    cfg = json.load(open(os.path.join(a.like, "config.json")))
-    cfg["weights_sha256"] = hashlib.sha256(data).hexdigest()
-    cfg["provenance"]["engine"] = "PyTorch " + torch.__version__ + " (Debian, peer)"
     os.makedirs(a.save, exist_ok=True)
     open(os.path.join(a.save, "model.safetensors"), "wb").write(data)
-    json.dump(cfg, open(os.path.join(a.save, "config.json"), "w"), indent=2)
+    if a.like and os.path.exists(os.path.join(a.like, "config.json")):
+        write_config(a.save, a.like, data)
+
+
+def write_config(save, like, data):
+    cfg = json.load(open(os.path.join(like, "config.json")))
+    cfg["weights_sha256"] = hashlib.sha256(data).hexdigest()
+    cfg["provenance"]["engine"] = "PyTorch " + torch.__version__ + " (Debian, peer)"
+    json.dump(cfg, open(os.path.join(save, "config.json"), "w"), indent=2)
 
 
 if __name__ == "__main__":
