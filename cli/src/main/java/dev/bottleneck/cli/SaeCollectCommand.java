@@ -1,6 +1,5 @@
 package dev.bottleneck.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.interpret.MiniLm;
@@ -57,6 +56,9 @@ final class SaeCollectCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Seeds document order and shuffling.")
     long seed;
 
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
+    String device;
+
     @Override
     public void run() {
         dev.bottleneck.interpret.HookPoint.parse(hook); // a typo fails before the model loads
@@ -66,7 +68,7 @@ final class SaeCollectCommand implements Runnable {
         }
         List<String> docs = TextCorpus.read(corpus);
         StopSignal stop = new StopSignal(true).installShutdownHook(60);
-        try (NDManager manager = Engines.newManager(Device.cpu());
+        try (NDManager manager = Engines.newManager(Engines.device(device));
                 MiniLm model = MiniLm.load(manager);
                 MiniLmTokenizer tokenizer = MiniLmTokenizer.load(maxLength)) {
             Engines.inferenceMode();

@@ -1,6 +1,5 @@
 package dev.bottleneck.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.interpret.MiniLm;
@@ -36,11 +35,14 @@ final class SaeEvalCommand implements Runnable {
     @Option(names = "--sentences", defaultValue = "256", description = "Held-out sentences for spliced fidelity (default ${DEFAULT-VALUE}; 0 = skip).") int sentences;
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the numbers as JSON, and a density histogram beside it.") Path out;
 
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
+    String device;
+
     @Override
     public void run() {
         ActivationStore s = ActivationStore.open(store);
         StoreInfo info = s.info();
-        try (NDManager manager = Engines.newManager(Device.cpu());
+        try (NDManager manager = Engines.newManager(Engines.device(device));
                 SparseAutoencoder sae = SaeFiles.load(saeDir, manager)) {
             Engines.inferenceMode();
             SaeMetrics m = SaeEvaluator.evaluate(sae, s, ActivationStore.Split.HELD_OUT, 0, 4096);

@@ -64,6 +64,9 @@ final class SaeTrainCommand implements Runnable {
     @Option(names = "--max-rows", defaultValue = "0", description = "Use at most this many store rows per epoch (0 = all).") long maxRows;
     @Option(names = "--seed", defaultValue = "42") long seed;
 
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
+    String device;
+
     @Override
     public void run() {
         AtomicFiles.refuseExisting(out, overwrite);
@@ -79,7 +82,7 @@ final class SaeTrainCommand implements Runnable {
         TrainingConfig training = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch).optLearningRate(lr)
                 .optWarmupSteps(warmup).optSchedule(TrainingConfig.Schedule.CONSTANT).optSeed(seed).build();
         StopSignal stop = new StopSignal(true).installShutdownHook(60);
-        try (NDManager manager = Engines.newManager(Engines.device("cpu"));
+        try (NDManager manager = Engines.newManager(Engines.device(device));
                 SparseAutoencoder sae = SparseAutoencoder.create(config, manager,
                         s.mean(ActivationStore.Split.TRAIN, 262144, true))) {
             System.err.printf("training %s SAE on %s: %d rows × %d, %d latents, %d epochs, batch %d%n",
