@@ -30,6 +30,7 @@ import java.io.PrintWriter;
             BenchCommand.class,
             ServeCommand.class,
             CvaeCommand.class,
+            SaeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

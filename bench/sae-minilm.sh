@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# TopK SAE on MiniLM-L6 block 3's residual stream (blocks.3.hook_resid_post), Bottleneck beside the
+# same algorithm in Debian's PyTorch (bench/peers/sae_topk_torch.py), on one activation store of
+# WordNet glosses: 8x expansion (3072 latents), k 32, AuxK, batch 4096, lr 2e-3, 100 warm-up steps.
+# Prints for each system: held-out FVU (variance around the mean), L0, dead %, tokens/s, and the
+# spliced fidelity measured by `bottleneck sae eval` for both (the peer's weights are written in
+# Bottleneck's SAE format for that).
+#
+#   bench/sae-minilm.sh [TOKENS] [EPOCHS] [OUT]     (needs: apt-get install wordnet-base python3-torch)
+#   The issue's protocol is TOKENS=1000000 EPOCHS=8. A store that exists in OUT/store is reused, also one
+#   whose collection was stopped early (SIGTERM keeps the shards written so far).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+TOKENS="${1:-1000000}"
+EPOCHS="${2:-8}"
+OUT="${3:-$HERE/bench-out/sae-minilm}"
+THREADS="${THREADS:-2}"
+export OMP_NUM_THREADS="$THREADS"
+mkdir -p "$OUT"
+[ -d /usr/share/wordnet ] || { echo "needs WordNet: apt-get install wordnet-base" >&2; exit 2; }
+
+if [ ! -f "$OUT/store/store.json" ]; then
+  "$HERE/bottleneck" sae collect --hook blocks.3.hook_resid_post --corpus /usr/share/wordnet --tokens "$TOKENS" \
+    --out "$OUT/store" >&2
+fi
+
+echo "== Bottleneck"
+"$HERE/bottleneck" sae train --store "$OUT/store" --out "$OUT/ours" --overwrite --architecture topk --expansion 8 --k 32 \
+  --epochs "$EPOCHS" --batch 4096 --lr 2e-3 --warmup 100 --seed 42
+"$HERE/bottleneck" sae eval --sae "$OUT/ours" --store "$OUT/store" --sentences 256 --out "$OUT/ours-eval.json"
+/usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['provenance']; print('tokens/s', round(p['tokens_per_second']), 'train s', round(p['train_seconds'],1))" "$OUT/ours/config.json"
+
+echo "== PyTorch peer"
+/usr/bin/python3 "$HERE/bench/peers/sae_topk_torch.py" --store "$OUT/store" --epochs "$EPOCHS" --batch 4096 --lr 2e-3 \
+  --warmup 100 --threads "$THREADS" --seed 42 --save "$OUT/peer" --like "$OUT/ours" | tail -1
+"$HERE/bottleneck" sae eval --sae "$OUT/peer" --store "$OUT/store" --sentences 256 --out "$OUT/peer-eval.json"

@@ -1,0 +1,62 @@
+package dev.bottleneck.interpret.sae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.bottleneck.interpret.store.ActivationStore;
+
+/** Computes {@link SaeMetrics} over a store split in one pass, without holding the rows. */
+public final class SaeEvaluator {
+    private SaeEvaluator() {}
+
+    /** Metrics on at most {@code maxRows} rows (≤ 0: all) of {@code split}, in the SAE's scaled space. */
+    public static SaeMetrics evaluate(SparseAutoencoder sae, ActivationStore store, ActivationStore.Split split,
+            long maxRows, int batchSize) {
+        SaeConfig c = sae.config();
+        ActivationStore.Batches data = store.batches(split, batchSize, false, 0, true, maxRows);
+        double[] sum = new double[c.dIn()];
+        double sumSq = 0;
+        double err = 0;
+        double active = 0;
+        double[] fires = new double[c.dSae()];
+        long rows = 0;
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            while (data.hasNext()) {
+                try (NDManager m = sae.manager().newSubManager()) {
+                    NDArray x = data.next(m);
+                    SaeForward f = sae.forward(x);
+                    err += f.reconstruction().sub(x).square().sum().getFloat();
+                    sumSq += x.square().sum().getFloat();
+                    float[] s = x.sum(new int[] {0}).toFloatArray();
+                    for (int j = 0; j < s.length; j++) {
+                        sum[j] += s[j];
+                    }
+                    float[] fired = f.code().gt(0f).toType(DataType.FLOAT32, false).sum(new int[] {0}).toFloatArray();
+                    for (int j = 0; j < fired.length; j++) {
+                        fires[j] += fired[j];
+                        active += fired[j];
+                    }
+                    rows += x.getShape().get(0);
+                }
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        }
+        double meanSq = 0;
+        for (double s : sum) {
+            meanSq += s * s;
+        }
+        double variance = sumSq - meanSq / Math.max(1, rows);
+        double dead = 0;
+        double dense = 0;
+        double[] density = new double[c.dSae()];
+        for (int j = 0; j < fires.length; j++) {
+            density[j] = fires[j] / Math.max(1, rows);
+            dead += fires[j] == 0 ? 1 : 0;
+            dense += density[j] > 0.1 ? 1 : 0;
+        }
+        return new SaeMetrics(rows, err / variance, active / Math.max(1, rows), dead / c.dSae(), dense / c.dSae(),
+                density);
+    }
+}
