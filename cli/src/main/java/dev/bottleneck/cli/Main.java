@@ -28,6 +28,7 @@ import java.io.PrintWriter;
             ElboCommand.class,
             DetectCommand.class,
             BenchCommand.class,
+            PrototypesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

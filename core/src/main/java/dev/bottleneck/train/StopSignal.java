@@ -26,7 +26,7 @@ public final class StopSignal {
         this.callerFinishes = callerFinishes;
     }
 
-    boolean callerFinishes() {
+    public boolean callerFinishes() {
         return callerFinishes;
     }
 

@@ -281,7 +281,7 @@ public final class Trainer {
     }
 
     /** The row order of one epoch: a seeded Fisher–Yates shuffle, a function of (seed, epoch) only. */
-    static int[] permutation(int n, long seed, int epoch) {
+    public static int[] permutation(int n, long seed, int epoch) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
@@ -304,7 +304,7 @@ public final class Trainer {
                 model.manager().getDevice().toString(), history.size(), seconds, best, wasResumed);
     }
 
-    private static String hashOf(Table data) {
+    public static String hashOf(Table data) {
         if (data.source() == null) {
             return null;
         }
