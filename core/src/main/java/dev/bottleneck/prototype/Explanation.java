@@ -16,4 +16,46 @@ import java.util.List;
  */
 public record Explanation(
         float[] input, float[] reconstruction, Prediction prediction, float[][] prototypes, float[][] weights,
-        List<String> classes, int[] imageShape) {}
+        List<String> classes, int[] imageShape) {
+    public Explanation {
+        input = input.clone();
+        reconstruction = reconstruction.clone();
+        prototypes = deepCopy(prototypes);
+        weights = deepCopy(weights);
+        classes = List.copyOf(classes);
+        imageShape = imageShape == null ? null : imageShape.clone();
+    }
+
+    @Override
+    public float[] input() {
+        return input.clone();
+    }
+
+    @Override
+    public float[] reconstruction() {
+        return reconstruction.clone();
+    }
+
+    @Override
+    public float[][] prototypes() {
+        return deepCopy(prototypes);
+    }
+
+    @Override
+    public float[][] weights() {
+        return deepCopy(weights);
+    }
+
+    @Override
+    public int[] imageShape() {
+        return imageShape == null ? null : imageShape.clone();
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] out = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].clone();
+        }
+        return out;
+    }
+}

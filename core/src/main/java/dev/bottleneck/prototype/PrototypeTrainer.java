@@ -295,6 +295,10 @@ public final class PrototypeTrainer {
             if (config == null) {
                 throw new BottleneckException("training settings must be set (setConfig: a TrainingConfig)");
             }
+            if (config.patience() > 0) {
+                throw new BottleneckException("early stopping (patience " + config.patience()
+                        + ") is not available for prototype networks; use patience 0 and choose the epochs");
+            }
             if (weights == null) {
                 throw new BottleneckException("loss weights must not be null (use LossWeights.PAPER)");
             }

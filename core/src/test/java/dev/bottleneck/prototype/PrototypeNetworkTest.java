@@ -205,6 +205,11 @@ class PrototypeNetworkTest {
             }
             Explanation e = net.explain(wdbc.row(0));
             assertEquals(30, e.prototypes()[0].length);
+            net.save(tmp.resolve("dense"), false);
+            try (PrototypeNetwork back = PrototypeNetwork.load(tmp.resolve("dense"))) {
+                assertEquals(net.config().architecture(), back.config().architecture());
+                assertArrayEquals(net.predict(wdbc).get(5).probabilities(), back.predict(wdbc).get(5).probabilities(), 0f);
+            }
         }
     }
 
