@@ -5,13 +5,13 @@
 # Prints the test accuracy; the model directory (prototypes.png, weights.png, history.jsonl) is kept.
 #
 #   bench/prototypes-fashion.sh OUT_DIR [EPOCHS] [extra `prototypes train` options...]
-#     e.g. bench/prototypes-fashion.sh /tmp/proto 4
+#     e.g. bench/prototypes-fashion.sh /tmp/proto 6
 #   (the R1/R2 ablation: bench/prototypes-ablation.sh)
 #   BOTTLENECK=path/to/launcher overrides ./bottleneck. Ctrl-C keeps a checkpoint; rerun with --resume.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="${1:?usage: bench/prototypes-fashion.sh OUT_DIR [EPOCHS] [options...]}"
-EPOCHS="${2:-4}"
+EPOCHS="${2:-6}"
 shift $(( $# >= 2 ? 2 : 1 ))
 DATA=/usr/share/datasets/fashion-mnist
 for f in train-images-idx3-ubyte.gz t10k-images-idx3-ubyte.gz; do
