@@ -5,7 +5,7 @@
 # Bottleneck's detectors and scikit-learn's IsolationForest and PCA (Debian python3-sklearn) run
 # side by side in the same run on the same splits; the metrics are computed once, in Java.
 #
-#   bench/adbench.sh                                   all 29 sets, seeds 0,1,2, detector ae (long)
+#   bench/adbench.sh                                   all 29 sets, seeds 0,1,2, the default detector pae (long)
 #   bench/adbench.sh --sets WDBC,wine,Hepatitis        some sets
 #   bench/adbench.sh --detectors ae,memae --seeds 0,1,2 --out results.csv
 set -euo pipefail

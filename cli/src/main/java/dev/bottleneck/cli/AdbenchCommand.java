@@ -43,8 +43,8 @@ final class AdbenchCommand implements Runnable {
     @Option(names = "--seeds", split = ",", defaultValue = "0,1,2", paramLabel = "N", description = "Split and model seeds (default 0,1,2).")
     List<Long> seeds;
 
-    @Option(names = "--detectors", split = ",", defaultValue = "ae", paramLabel = "NAME",
-            description = "Bottleneck detectors (default ae); a variant adds settings after '+', e.g. pae+mss-iterations=0+beta=0"
+    @Option(names = "--detectors", split = ",", defaultValue = "pae", paramLabel = "NAME",
+            description = "Bottleneck detectors (default pae, the default detector); a variant adds settings after '+', e.g. pae+mss-iterations=0+beta=0"
                     + " (keys: alpha, beta, mss-k, mss-iterations, samples, epochs).")
     List<String> detectors;
 

@@ -39,9 +39,9 @@ final class DetectCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "CSV", description = "Scores file to write.")
     Path out;
 
-    @Option(names = "--detector", defaultValue = "ae", paramLabel = "NAME",
-            description = "ae (reconstruction error, default), memae (memory-augmented autoencoder), vae (reconstruction"
-                    + " log-probability) or pae (probabilistic autoencoder: adjustable PRE + mean-shift scoring).")
+    @Option(names = "--detector", defaultValue = "pae", paramLabel = "NAME",
+            description = "pae (probabilistic autoencoder: adjustable PRE + mean-shift scoring; default), ae (reconstruction"
+                    + " error), memae (memory-augmented autoencoder) or vae (reconstruction log-probability).")
     String detector;
 
     @Option(names = "--alpha", defaultValue = "1", paramLabel = "A", description = "pae: weight of Σ(μ−x)²/σ² in the score (default 1).")
@@ -51,11 +51,11 @@ final class DetectCommand implements Runnable {
     double beta;
 
     @Option(names = "--mss-k", defaultValue = "0", paramLabel = "K",
-            description = "pae: mean-shift neighbourhood, the row included (default 10, fewer for tiny tables).")
+            description = "pae: mean-shift neighbourhood, the row included (default 40, fewer for tiny tables).")
     int mssK;
 
-    @Option(names = "--mss-iterations", defaultValue = "3", paramLabel = "T",
-            description = "pae: mean-shift repetitions; 0 scores against the row itself (default 3).")
+    @Option(names = "--mss-iterations", defaultValue = "6", paramLabel = "T",
+            description = "pae: mean-shift repetitions; 0 scores against the row itself (default 6).")
     int mssIterations;
 
     @Option(names = "--samples", defaultValue = "10", paramLabel = "S", description = "vae: Monte-Carlo draws of z per row (default 10).")

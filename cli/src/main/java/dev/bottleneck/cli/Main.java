@@ -31,6 +31,7 @@ import java.io.PrintWriter;
             ServeCommand.class,
             CvaeCommand.class,
             SaeCommand.class,
+            PrototypesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

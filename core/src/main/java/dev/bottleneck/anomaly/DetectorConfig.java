@@ -31,7 +31,7 @@ import java.util.Locale;
  * @param alpha APRE weight of the variance-scaled error Σ(μ−x)²/σ² (pae only)
  * @param beta APRE weight of the uncertainty term Σ log σ² (pae only)
  * @param meanShiftK mean-shift neighbourhood k, the row included; 0 = {@link #defaultMeanShiftK} (pae only)
- * @param meanShiftIterations mean-shift repetitions t; 0 = score against the row itself, no shift (pae only)
+ * @param meanShiftIterations mean-shift repetitions t (default 6); 0 = score against the row itself (pae only)
  * @param meanShiftPool at most this many training rows (a seeded sample) serve as neighbours (pae only)
  * @param samples Monte-Carlo draws of z per row for the VAE's reconstruction probability (vae only)
  */
@@ -62,8 +62,8 @@ public record DetectorConfig(
     public static final String MEMAE = "memae";
     public static final String VAE = "vae";
     public static final String PAE = "pae";
-    /** Every kind, the default first. */
-    public static final List<String> KINDS = List.of(AE, MEMAE, VAE, PAE);
+    /** Every kind, the default first (the best on the development sets, BENCHMARKS.md). */
+    public static final List<String> KINDS = List.of(PAE, AE, MEMAE, VAE);
 
     public DetectorConfig {
         hidden = hidden == null ? null : List.copyOf(hidden);
@@ -108,13 +108,13 @@ public record DetectorConfig(
     }
 
     /**
-     * Mean-shift neighbourhood for a pool of n rows: 10 (the row and its 9 nearest neighbours),
-     * fewer when the pool is smaller. Why a constant and not a choice per data set: choosing k
-     * needs labels, which a detector never sees; the mean-shift detector of Yang et al. is
-     * insensitive to k over a wide range, and 10 keeps the neighbourhood local on small tables.
+     * Mean-shift neighbourhood for a pool of n rows: 40 (the row and its 39 nearest neighbours),
+     * fewer when the pool is smaller. Why a constant and not a choice per data set: choosing k per
+     * set needs its labels, which a detector never sees. The constant was fixed once, as the best
+     * of k = 10, 20, 40 by mean ROC-AUC over 15 ADBench development sets (BENCHMARKS.md).
      */
     public static int defaultMeanShiftK(int n) {
-        return Math.max(2, Math.min(10, n + 1));
+        return Math.max(2, Math.min(40, n + 1));
     }
 
     /** Checks every setting, naming the first bad one. */
@@ -180,7 +180,7 @@ public record DetectorConfig(
         private double alpha = 1;
         private double beta = 1;
         private int meanShiftK;
-        private int meanShiftIterations = 3;
+        private int meanShiftIterations = 6;
         private int meanShiftPool = 20_000;
         private int samples = 10;
 

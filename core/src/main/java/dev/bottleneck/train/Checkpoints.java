@@ -67,12 +67,22 @@ public final class Checkpoints {
 
     static void save(Path dir, CheckpointState state, Map<String, Parameter> params, AdamOptimizer opt,
             NDList best) {
+        save(dir, state, state.step(), params, opt, best);
+    }
+
+    /**
+     * Writes a new checkpoint generation holding {@code state} (any JSON-serialisable record: a
+     * training loop of another kind of model keeps its own), the weights, the optimizer's moments
+     * and, when not null, a best-so-far snapshot.
+     */
+    public static void save(Path dir, Object state, long step, Map<String, Parameter> params, AdamOptimizer opt,
+            NDList best) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new BottleneckException("could not create checkpoint directory " + dir + ": " + e.getMessage(), e);
         }
-        String name = String.format("step-%012d-%s", state.step(), java.util.UUID.randomUUID().toString().substring(0, 8));
+        String name = String.format("step-%012d-%s", step, java.util.UUID.randomUUID().toString().substring(0, 8));
         AtomicFiles.writeDirectory(dir.resolve(name), false, tmp -> {
             Files.write(tmp.resolve(WEIGHTS), ModelFiles.weightsBytes(params));
             Files.write(tmp.resolve(OPTIMIZER), opt.state().encode(NDList.Encoding.SAFETENSORS));
@@ -99,6 +109,22 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new BottleneckException(state + " is not a readable checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    /** Reads {@code state.json} of a checkpoint written with a state record of another type. */
+    public static <T> T readState(Path dir, Class<T> type) {
+        Path state = generation(dir).resolve(STATE);
+        try {
+            return Json.mapper().readValue(state.toFile(), type);
+        } catch (IOException e) {
+            throw new BottleneckException(state + " is not a readable checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads the checkpoint's weights into {@code params} and its optimizer moments into {@code opt}. */
+    public static void restore(Path dir, Map<String, Parameter> params, AdamOptimizer opt, long step, NDManager scratch) {
+        ModelFiles.loadWeights(params, read(dir, WEIGHTS), file(dir, WEIGHTS).toString());
+        opt.restore(readList(dir, OPTIMIZER, scratch), step, params);
     }
 
     /** A file of the current generation. */

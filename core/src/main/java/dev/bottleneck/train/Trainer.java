@@ -285,7 +285,7 @@ public final class Trainer {
                 model.manager().getDevice().toString(), history.size(), seconds, best, wasResumed);
     }
 
-    private static String hashOf(Table data) {
+    public static String hashOf(Table data) {
         if (data.source() == null) {
             return null;
         }
