@@ -38,7 +38,7 @@ public record DenseCoderSpec(DenseSpec dense) implements CoderSpec {
 
     @Override
     public SequentialBlock newDecoder() {
-        return dense.newDecoder();
+        return dense.newDecoder(1);
     }
 
     @Override
