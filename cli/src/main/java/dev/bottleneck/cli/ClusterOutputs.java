@@ -16,7 +16,6 @@ import dev.bottleneck.plot.Scatter2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +50,11 @@ final class ClusterOutputs {
         int[] evaluated = null;
         if (table.hasLabels()) {
             evaluated = labelledRows(table, scene != null);
-            truth = classIds(table, evaluated);
+            List<String> labelled = new ArrayList<>(evaluated.length);
+            for (int i : evaluated) {
+                labelled.add(table.label(i));
+            }
+            truth = ClusterAgreement.ids(labelled);
             int[] found = new int[evaluated.length];
             for (int i = 0; i < evaluated.length; i++) {
                 found[i] = clusters[evaluated[i]];
@@ -159,16 +162,6 @@ final class ClusterOutputs {
     private static int[] labelledRows(Table t, boolean scene) {
         return java.util.stream.IntStream.range(0, t.rows())
                 .filter(i -> !scene || !UNLABELLED.equals(t.label(i))).toArray();
-    }
-
-    /** Class ids of the given rows, numbered by first appearance of each label. */
-    private static int[] classIds(Table t, int[] rows) {
-        Map<String, Integer> ids = new HashMap<>();
-        int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = ids.computeIfAbsent(t.label(rows[i]), s -> ids.size());
-        }
-        return out;
     }
 
     /** All row indices when n ≤ max, else a seeded sample of max of them in ascending order. */

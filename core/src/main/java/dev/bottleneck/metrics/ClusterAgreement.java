@@ -100,6 +100,16 @@ public final class ClusterAgreement {
         return h;
     }
 
+    /** Numbers text labels 0, 1, … in order of first appearance, for the metrics here. */
+    public static int[] ids(java.util.List<String> labels) {
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        int[] out = new int[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.computeIfAbsent(labels.get(i), s -> ids.size());
+        }
+        return out;
+    }
+
     /** Checks that two labelings can be compared; shared by the metrics here. */
     static void check(int[] truth, int[] predicted) {
         if (truth == null || predicted == null) {
