@@ -46,7 +46,8 @@ final class CsvOutput {
         void write(int row, StringBuilder sb);
     }
 
-    private static void write(Path out, List<String> header, int n, RowWriter rw, Table source) {
+    /** Rows written by {@code rw}, the input's label column last. */
+    static void write(Path out, List<String> header, int n, RowWriter rw, Table source) {
         boolean label = source.hasLabels();
         AtomicFiles.Writer w = stream -> {
             PrintStream ps = new PrintStream(stream, false, StandardCharsets.UTF_8);

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
             GenerateCommand.class,
             ElboCommand.class,
             DetectCommand.class,
+            ClusterCommand.class,
             BenchCommand.class,
             ServeCommand.class,
             CvaeCommand.class,

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = IdentitySpec.class, name = "identity"),
     @JsonSubTypes.Type(value = ContractiveSpec.class, name = "contractive"),
     @JsonSubTypes.Type(value = GaussianSpec.class, name = "gaussian"),
-    @JsonSubTypes.Type(value = MemorySpec.class, name = "memory")
+    @JsonSubTypes.Type(value = MemorySpec.class, name = "memory"),
+    @JsonSubTypes.Type(value = ActivationSpec.class, name = "activation")
 })
 public interface BottleneckSpec {
     /** Checks every setting, naming the first bad one. */

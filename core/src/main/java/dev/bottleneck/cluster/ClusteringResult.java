@@ -1,0 +1,19 @@
+package dev.bottleneck.cluster;
+
+/**
+ * A clustering of a table's rows.
+ *
+ * @param method how it was found
+ * @param assignments cluster (0..k−1) of every row, in input order
+ * @param codes the representation the clusters were found in, one row per input row
+ * @param kmeans the k-means run on {@code codes} (for DEC and DEPICT: the starting point)
+ * @param deep the DEC / DEPICT run, or {@code null} for the other methods
+ * @param seconds wall-clock time of the whole fit
+ */
+public record ClusteringResult(ClusterMethod method, int[] assignments, float[][] codes, KMeansResult kmeans,
+        DeepClusteringResult deep, double seconds) {
+
+    public int k() {
+        return kmeans.k();
+    }
+}
