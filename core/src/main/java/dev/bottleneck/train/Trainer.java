@@ -111,7 +111,8 @@ public final class Trainer {
         Map<String, Parameter> params = model.parameters();
 
         try (AdamOptimizer opt = new AdamOptimizer(config, model.manager());
-                NDManager bestManager = model.manager().newSubManager()) {
+                NDManager bestManager = model.manager().newSubManager();
+                BatchPrefetcher batchRows = new BatchPrefetcher(trainRows, d, batch)) {
             int startEpoch = 0;
             int startBatch = 0;
             double carriedLoss = 0;
@@ -139,7 +140,6 @@ public final class Trainer {
             }
             long t0 = System.nanoTime();
             boolean stoppedEarly = false;
-            float[] buf = new float[batch * d];
             Map<String, Double> termSums = new LinkedHashMap<>();
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 long e0 = System.nanoTime();
@@ -154,9 +154,12 @@ public final class Trainer {
                 for (int b = first; b < batches; b++) {
                     int from = b * batch;
                     int count = Math.min(batch, n - from);
-                    gather(trainRows, d, order, from, count, buf);
+                    java.nio.ByteBuffer rows = batchRows.take(order, from, count);
+                    if (b + 1 < batches) {
+                        batchRows.prefetch(order, from + batch, Math.min(batch, n - from - batch));
+                    }
                     double lr = schedule.at(opt.step());
-                    double loss = TrainingStep.run(model, opt, buf, count, lr, termSums);
+                    double loss = TrainingStep.run(model, opt, rows, count, lr, termSums);
                     if (!Double.isFinite(loss)) {
                         throw new BottleneckException("training diverged: the loss became " + loss
                                 + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
@@ -253,12 +256,6 @@ public final class Trainer {
             sum += r[0];
         }
         return sum / n;
-    }
-
-    private static void gather(float[] rows, int d, int[] order, int from, int count, float[] dst) {
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(rows, order[from + i] * d, dst, i * d, d);
-        }
     }
 
     /** The row order of one epoch: a seeded Fisher–Yates shuffle, a function of (seed, epoch) only. */

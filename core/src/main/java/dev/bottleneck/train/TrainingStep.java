@@ -30,9 +30,25 @@ public final class TrainingStep {
     public static double run(Autoencoder model, AdamOptimizer opt, float[] rows, int count, double lr,
             Map<String, Double> termSums) {
         int d = model.inputWidth();
+        float[] batch = rows.length == count * d ? rows : java.util.Arrays.copyOf(rows, count * d);
+        return run(model, opt, step -> step.create(batch, new Shape(count, d)), lr, termSums);
+    }
+
+    /**
+     * The same step on {@code count} rows in a native-order float buffer (the {@link Trainer}'s
+     * prefetched batches), which the engine takes without a copy through the Java heap.
+     */
+    public static double run(Autoencoder model, AdamOptimizer opt, java.nio.ByteBuffer rows, int count, double lr,
+            Map<String, Double> termSums) {
+        int d = model.inputWidth();
+        return run(model, opt, step -> step.create(rows, new Shape(count, d), ai.djl.ndarray.types.DataType.FLOAT32),
+                lr, termSums);
+    }
+
+    private static double run(Autoencoder model, AdamOptimizer opt, java.util.function.Function<NDManager, NDArray> input,
+            double lr, Map<String, Double> termSums) {
         try (NDManager step = model.manager().newSubManager()) {
-            float[] batch = rows.length == count * d ? rows : java.util.Arrays.copyOf(rows, count * d);
-            NDArray x = step.create(batch, new Shape(count, d));
+            NDArray x = input.apply(step);
             Autoencoder.Forward f;
             model.bottleneck().setTrainingStep(opt.step());
             try (GradientCollector gc = Engines.engine().newGradientCollector()) {
