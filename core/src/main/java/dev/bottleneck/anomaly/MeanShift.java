@@ -52,13 +52,14 @@ public final class MeanShift {
         float[] out = new float[queries.length];
         try (NDManager refManager = manager.newSubManager()) {
             NDArray ref = refManager.create(reference, new Shape(n, d));
+            NDArray refT = ref.transpose();
             NDArray refNorms = ref.square().sum(new int[] {1}).reshape(1, n);
             for (int start = 0; start < m; start += CHUNK) {
                 int c = Math.min(CHUNK, m - start);
                 try (NDManager sub = refManager.newSubManager()) {
                     NDArray q = sub.create(java.util.Arrays.copyOfRange(queries, start * d, (start + c) * d), new Shape(c, d));
                     for (int it = 0; it < iterations; it++) {
-                        q = step(q, ref, refNorms, k);
+                        q = step(q, ref, refT, refNorms, k);
                     }
                     System.arraycopy(q.toFloatArray(), 0, out, start * d, c * d);
                 }
@@ -67,15 +68,22 @@ public final class MeanShift {
         return out;
     }
 
-    /** One shift: each row becomes the mean of itself and its k−1 nearest reference rows. */
-    private static NDArray step(NDArray q, NDArray ref, NDArray refNorms, int k) {
+    /**
+     * One shift: each row becomes the mean of itself and its k−1 nearest reference rows. Every
+     * temporary is made from (or moved to) the query chunk's manager, so it is freed with the
+     * chunk: DJL attaches a result to its first operand's manager, which for the reference rows
+     * would keep a chunk × reference distance matrix alive until the whole shift ends.
+     */
+    private static NDArray step(NDArray q, NDArray ref, NDArray refT, NDArray refNorms, int k) {
+        NDManager m = q.getManager();
         long c = q.getShape().get(0);
         long d = q.getShape().get(1);
         // ‖q − r‖² = ‖q‖² − 2 q·r + ‖r‖²; the ‖q‖² term does not change which r are nearest
-        NDArray dist = refNorms.sub(q.matMul(ref.transpose()).mul(2f));
+        NDArray dist = q.matMul(refT).mul(-2f).add(refNorms);
         NDList top = dist.topK(k - 1, 1, false, false);
         NDArray idx = top.get(1).reshape(-1);
-        NDArray neighbours = ref.get(new NDIndex("{}", idx)).reshape(c, k - 1, d);
-        return neighbours.sum(new int[] {1}).add(q).div((float) k);
+        NDArray neighbours = ref.get(new NDIndex("{}", idx));
+        neighbours.attach(m);
+        return neighbours.reshape(c, k - 1, d).sum(new int[] {1}).add(q).div((float) k);
     }
 }
