@@ -135,7 +135,7 @@ class ProbabilisticDetectorTest {
         // the epoch was chosen on held-out rows: somewhere within the budget
         assertTrue(fit.epochs() >= 1 && fit.epochs() <= 20, "epoch " + fit.epochs());
         double auc = Ranking.rocAuc(s, DetectorTest.outliers(wdbc));
-        System.out.printf("WDBC ROC-AUC of pae (APRE 1/1, mean-shift k=10 t=3, seed 3): %.4f%n", auc);
+        System.out.printf("WDBC ROC-AUC of pae (APRE 1/1, default mean-shift k = 40, t = 6, seed 3): %.4f%n", auc);
         assertTrue(auc > 0.5, "ROC-AUC " + auc);
 
         Path dir = tmp.resolve("pae");
