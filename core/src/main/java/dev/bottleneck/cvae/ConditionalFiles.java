@@ -39,24 +39,8 @@ public final class ConditionalFiles {
 
     /** Reads and validates {@code config.json} of a conditional model directory. */
     public static ConditionalConfig readConfig(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new BottleneckException(Files.exists(dir)
-                    ? "model path " + dir + " is a file, expected a model directory with config.json and model.safetensors"
-                    : "model directory " + dir + " does not exist");
-        }
         Path cfg = dir.resolve(ModelFiles.CONFIG);
-        if (!Files.isRegularFile(cfg)) {
-            throw new BottleneckException(dir + " has no " + ModelFiles.CONFIG + " (is it a Bottleneck model directory?)");
-        }
-        JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(cfg.toFile());
-        } catch (IOException e) {
-            throw new BottleneckException(cfg + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw new BottleneckException(cfg + " is not a JSON object");
-        }
+        JsonNode tree = ModelFiles.readConfigTree(dir);
         if (!tree.has("conditional")) {
             JsonNode fam = tree.get("family");
             throw new BottleneckException(dir + " holds " + (fam == null ? "a model" : "a " + fam.asText() + " autoencoder")

@@ -112,8 +112,11 @@ public final class ModelFiles {
         return out;
     }
 
-    /** Reads and validates {@code config.json} of a model directory. */
-    public static ModelConfig readConfig(Path dir) {
+    /**
+     * The {@code config.json} of a model directory as a JSON object, after the checks every kind
+     * of model directory shares (the directory and the file exist, the file is a JSON object).
+     */
+    public static JsonNode readConfigTree(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new BottleneckException(
                     Files.exists(dir)
@@ -133,6 +136,13 @@ public final class ModelFiles {
         if (tree == null || !tree.isObject()) {
             throw new BottleneckException(cfg + " is not a JSON object");
         }
+        return tree;
+    }
+
+    /** Reads and validates {@code config.json} of a model directory. */
+    public static ModelConfig readConfig(Path dir) {
+        Path cfg = dir.resolve(CONFIG);
+        JsonNode tree = readConfigTree(dir);
         if (tree.has("conditional")) {
             // a conditional VAE's directory (dev.bottleneck.cvae) has the same layout but other networks
             throw new BottleneckException(dir + " holds a conditional VAE (" + tree.path("family").asText("cvae")

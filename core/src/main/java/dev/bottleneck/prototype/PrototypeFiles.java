@@ -13,10 +13,6 @@ import dev.bottleneck.model.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A prototype network's model directory: {@code config.json} (family {@code prototype}) and
@@ -31,15 +27,7 @@ public final class PrototypeFiles {
         AtomicFiles.writeDirectory(dir, overwrite, tmp -> {
             byte[] weights = ModelFiles.weightsBytes(net.parameters());
             Files.write(tmp.resolve(ModelFiles.WEIGHTS), weights);
-            Map<String, List<Long>> shapes = new LinkedHashMap<>();
-            net.parameters().forEach((k, p) -> {
-                List<Long> s = new ArrayList<>();
-                for (long v : p.getArray().getShape().getShape()) {
-                    s.add(v);
-                }
-                shapes.put(k, s);
-            });
-            PrototypeConfig c = net.config().withWeights(shapes, Hashes.sha256(weights), Version.get());
+            PrototypeConfig c = net.config().withWeights(ModelFiles.shapes(net.parameters()), Hashes.sha256(weights), Version.get());
             Files.writeString(tmp.resolve(ModelFiles.CONFIG), Json.mapper().writeValueAsString(c));
             if (extras != null) {
                 extras.write(tmp);
@@ -53,22 +41,9 @@ public final class PrototypeFiles {
      * gets one sentence saying so.
      */
     public static PrototypeConfig readConfig(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new BottleneckException(Files.exists(dir)
-                    ? "model path " + dir + " is a file, expected a model directory with config.json and model.safetensors"
-                    : "model directory " + dir + " does not exist");
-        }
         Path cfg = dir.resolve(ModelFiles.CONFIG);
-        if (!Files.isRegularFile(cfg)) {
-            throw new BottleneckException(dir + " has no " + ModelFiles.CONFIG + " (is it a Bottleneck model directory?)");
-        }
-        JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(cfg.toFile());
-        } catch (IOException e) {
-            throw new BottleneckException(cfg + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
-        JsonNode family = tree == null ? null : tree.get("family");
+        JsonNode tree = ModelFiles.readConfigTree(dir);
+        JsonNode family = tree.get("family");
         if (family == null || !PrototypeConfig.FAMILY.equals(family.asText())) {
             throw new BottleneckException(dir + " holds " + (family == null ? "a model of unknown kind"
                     : "a \"" + family.asText() + "\" model") + ", not a prototype network (train one with `bottleneck prototypes train`)");
