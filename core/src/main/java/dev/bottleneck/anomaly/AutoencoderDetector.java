@@ -148,8 +148,16 @@ public final class AutoencoderDetector implements Detector {
                     .optSeed(config.seed())
                     .build();
             TrainingResult trained = Trainer.builder().setConfig(tc).build().fit(ae, features);
-            float[] newPool = pae ? samplePool(ae.prepare(features), d) : null;
-            double[] scores = score(ae, newPool, features);
+            float[] newPool = null;
+            double[] scores;
+            if (pae) {
+                // scale the training rows once: they are both the mean-shift pool and the rows scored
+                float[] scaled = ae.prepare(features);
+                newPool = samplePool(scaled, d);
+                scores = AdjustableScore.score(ae, scaled, newPool, config);
+            } else {
+                scores = score(ae, null, features);
+            }
             double t = config.threshold().resolve(scores);
             FitResult r = summary(scores, t, features, trained.bestEpoch(), (System.nanoTime() - t0) / 1e9);
             Autoencoder old = model;
