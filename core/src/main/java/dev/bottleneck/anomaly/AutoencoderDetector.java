@@ -151,10 +151,12 @@ public final class AutoencoderDetector implements Detector {
             float[] newPool = null;
             double[] scores;
             if (pae) {
-                // scale the training rows once: they are both the mean-shift pool and the rows scored
-                float[] scaled = ae.prepare(features);
-                newPool = samplePool(scaled, d);
-                scores = AdjustableScore.score(ae, scaled, newPool, config);
+                // The threshold comes from the pool rows' scores: the pool is a seeded sample of the
+                // training rows (all of them up to meanShiftPool rows), and a quantile of 20k scores
+                // is as good an estimate as one of a million, while the mean-shift of every row of
+                // a large table would cost more than the training did.
+                newPool = samplePool(ae.prepare(features), d);
+                scores = AdjustableScore.score(ae, newPool, newPool, config);
             } else {
                 scores = score(ae, null, features);
             }

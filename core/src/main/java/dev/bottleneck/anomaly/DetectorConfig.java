@@ -32,7 +32,8 @@ import java.util.Locale;
  * @param beta APRE weight of the uncertainty term Σ log σ² (pae only)
  * @param meanShiftK mean-shift neighbourhood k, the row included; 0 = {@link #defaultMeanShiftK} (pae only)
  * @param meanShiftIterations mean-shift repetitions t (default 6); 0 = score against the row itself (pae only)
- * @param meanShiftPool at most this many training rows (a seeded sample) serve as neighbours (pae only)
+ * @param meanShiftPool at most this many training rows (a seeded sample) serve as neighbours, and their
+ *        scores set the threshold (pae only)
  * @param samples Monte-Carlo draws of z per row for the VAE's reconstruction probability (vae only)
  */
 public record DetectorConfig(

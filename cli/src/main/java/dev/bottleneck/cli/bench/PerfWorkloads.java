@@ -159,7 +159,10 @@ public final class PerfWorkloads {
         }
         Table big = new Table(tiled, batchRows, wdbc.cols(), wdbc.columns(), null, null, null, "wdbc x" + batchRows);
         Table one = big.select(new int[] {0});
-        int callsPerRep = sizes.quick() ? 2 : 50;
+        // a timed repetition is ~1M rows and the warm-up twice that: shorter ones (50 calls) spread
+        // 0.5-3.8M rows/s on this machine, the JIT and the thread pool still settling
+        int callsPerRep = sizes.quick() ? 2 : 250;
+        int warmupCalls = sizes.quick() ? 2 : 500;
         int singleCalls = sizes.quick() ? 50 : 5000;
         double[] rowsPerSecond = new double[sizes.reps()];
         double[] latencyMs = new double[singleCalls];
@@ -167,7 +170,7 @@ public final class PerfWorkloads {
                 .setArchitecture(new DenseSpec(wdbc.cols(), List.of(64, 32), 8, null, false, 0, null))
                 .optSeed(seed).build()) {
             Trainer.builder().setConfig(cfg).build().fit(m, wdbc);
-            for (int w = 0; w < callsPerRep; w++) { // warm-up
+            for (int w = 0; w < warmupCalls; w++) {
                 m.score(big);
                 m.score(one);
             }
