@@ -54,7 +54,7 @@ final class AdbenchCommand implements Runnable {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "EXE", description = "Python with scikit-learn (default Debian's).")
     String python;
 
-    @Option(names = "--out", paramLabel = "CSV", description = "Also write one row per set, seed and method.")
+    @Option(names = "--out", paramLabel = "CSV", description = "Also write one row per set, seed and method (rewritten after each set).")
     Path out;
 
     /** One measurement. */
@@ -103,6 +103,9 @@ final class AdbenchCommand implements Runnable {
                     }
                 }
                 rows.addAll(setRows);
+                if (out != null) { // after every set: a long run stopped halfway keeps what it measured
+                    writeRows(rows);
+                }
                 long pos = 0;
                 for (boolean b : y) {
                     pos += b ? 1 : 0;
@@ -126,9 +129,6 @@ final class AdbenchCommand implements Runnable {
             double fit = rows.stream().filter(r -> r.method().equals(m)).mapToDouble(Row::fitSeconds).sum();
             System.out.printf(Locale.ROOT, "%s: total fit time %.1f s over %d fits%n", m, fit,
                     rows.stream().filter(r -> r.method().equals(m)).count());
-        }
-        if (out != null) {
-            writeRows(rows);
         }
     }
 

@@ -19,8 +19,13 @@ import dev.bottleneck.engine.Engines;
  * top-k), so the cost is a GEMM of the query chunk against the reference rows.
  */
 public final class MeanShift {
-    /** Query rows per engine call: bounds the (chunk × reference) distance matrix. */
-    private static final int CHUNK = 1024;
+    /**
+     * Cells of one chunk's (queries × reference) distance matrix: 256 Ki floats = 1 MiB. Why this
+     * small: with 1,024-row chunks against a 20,000-row pool (80 MiB per temporary) the shift spent
+     * more time in page faults than in arithmetic (8,000 rows, d = 3: 5.5 s system vs 3.9 s user,
+     * 2.8 M minor faults); 1 MiB chunks: 1.4 s system, 0.5 M faults, the same user time.
+     */
+    private static final int CHUNK_CELLS = 1 << 18;
 
     private MeanShift() {}
 
@@ -50,12 +55,13 @@ public final class MeanShift {
         }
         Engines.inferenceMode();
         float[] out = new float[queries.length];
+        int chunk = Math.max(1, Math.min(m, CHUNK_CELLS / n));
         try (NDManager refManager = manager.newSubManager()) {
             NDArray ref = refManager.create(reference, new Shape(n, d));
             NDArray refT = ref.transpose();
             NDArray refNorms = ref.square().sum(new int[] {1}).reshape(1, n);
-            for (int start = 0; start < m; start += CHUNK) {
-                int c = Math.min(CHUNK, m - start);
+            for (int start = 0; start < m; start += chunk) {
+                int c = Math.min(chunk, m - start);
                 try (NDManager sub = refManager.newSubManager()) {
                     NDArray q = sub.create(java.util.Arrays.copyOfRange(queries, start * d, (start + c) * d), new Shape(c, d));
                     for (int it = 0; it < iterations; it++) {

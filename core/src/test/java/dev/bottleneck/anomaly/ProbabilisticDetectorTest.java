@@ -48,9 +48,17 @@ class ProbabilisticDetectorTest {
 
     @Test
     void meanShiftMatchesBruteForce() {
+        meanShiftMatchesBruteForce(50, 9);
+    }
+
+    /** 3,000 reference rows make chunks of 87 query rows: 200 queries span three, the last one short. */
+    @Test
+    void meanShiftMatchesBruteForceAcrossChunks() {
+        meanShiftMatchesBruteForce(3000, 200);
+    }
+
+    private static void meanShiftMatchesBruteForce(int n, int m) {
         Random r = new Random(7);
-        int n = 50;
-        int m = 9;
         int d = 3;
         float[] ref = new float[n * d];
         float[] q = new float[m * d];
