@@ -21,10 +21,15 @@ import java.util.List;
 @Command(name = "collect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a text corpus through MiniLM and store one hook's activations (an activation store).",
                 "Corpus: a WordNet data file or directory (/usr/share/wordnet), a .jsonl file, or text (one document a line).",
-                "Every --held-out-every-th document goes to a held-out split. Ctrl-C keeps the shards written so far."})
+                "Every --held-out-every-th document goes to a held-out split. Ctrl-C keeps the shards written so far.",
+                "With --target-hook the store pairs two hooks per token, for transcoders (`sae train --transcoder`)."})
 final class SaeCollectCommand implements Runnable {
     @Option(names = "--hook", required = true, paramLabel = "NAME", description = "e.g. blocks.3.hook_resid_post")
     String hook;
+
+    @Option(names = "--target-hook", paramLabel = "NAME", description = {"Also store a later hook's activation of every token, paired "
+            + "with --hook's (transcoder training data), e.g. --hook blocks.3.hook_mlp_in --target-hook blocks.3.hook_mlp_out."})
+    String targetHook;
 
     @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "Text to run through the model.")
     Path corpus;
@@ -62,6 +67,9 @@ final class SaeCollectCommand implements Runnable {
     @Override
     public void run() {
         dev.bottleneck.interpret.HookPoint.parse(hook); // a typo fails before the model loads
+        if (targetHook != null) {
+            dev.bottleneck.interpret.HookPoint.parse(targetHook);
+        }
         AtomicFiles.refuseExisting(out, overwrite);
         if (overwrite) {
             AtomicFiles.deleteRecursively(out);
@@ -72,7 +80,8 @@ final class SaeCollectCommand implements Runnable {
                 MiniLm model = MiniLm.load(manager);
                 MiniLmTokenizer tokenizer = MiniLmTokenizer.load(maxLength)) {
             Engines.inferenceMode();
-            System.err.printf("collecting %s from %s (%d documents), %d tokens%n", hook, corpus, docs.size(), tokens);
+            System.err.printf("collecting %s%s from %s (%d documents), %d tokens%n", hook,
+                    targetHook == null ? "" : " paired with " + targetHook, corpus, docs.size(), tokens);
             long started = System.nanoTime();
             StoreInfo info;
             boolean terminal = System.console() != null;
@@ -82,6 +91,7 @@ final class SaeCollectCommand implements Runnable {
                 info = ActivationCollector.builder()
                         .setModel(model, tokenizer)
                         .setHook(hook)
+                        .optTargetHook(targetHook)
                         .setCorpus(docs, corpus.toString())
                         .setTokens(tokens)
                         .optExcludeSpecial(!keepSpecial)

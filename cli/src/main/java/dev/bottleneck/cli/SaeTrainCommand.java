@@ -1,9 +1,12 @@
 package dev.bottleneck.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.bottleneck.BottleneckException;
 import dev.bottleneck.Version;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.interpret.MiniLm;
+import dev.bottleneck.interpret.MiniLmTokenizer;
+import dev.bottleneck.interpret.sae.LinearMap;
 import dev.bottleneck.interpret.sae.SaeArchitecture;
 import dev.bottleneck.interpret.sae.SaeConfig;
 import dev.bottleneck.interpret.sae.SaeEvaluator;
@@ -12,8 +15,11 @@ import dev.bottleneck.interpret.sae.SaeMetrics;
 import dev.bottleneck.interpret.sae.SaeProvenance;
 import dev.bottleneck.interpret.sae.SaeTrainer;
 import dev.bottleneck.interpret.sae.SaeTrainingResult;
+import dev.bottleneck.interpret.sae.SentenceTrainingData;
 import dev.bottleneck.interpret.sae.SparseAutoencoder;
 import dev.bottleneck.interpret.store.ActivationStore;
+import dev.bottleneck.interpret.store.StoreInfo;
+import dev.bottleneck.interpret.store.TextCorpus;
 import dev.bottleneck.io.AtomicFiles;
 import dev.bottleneck.train.StopSignal;
 import dev.bottleneck.train.TrainingConfig;
@@ -22,10 +28,12 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a sparse autoencoder on an activation store and write an SAE directory.",
-                "Held-out FVU, L0 and dead fraction are printed at the end. Ctrl-C stops and saves the weights so far."})
+        description = {"Train a sparse autoencoder (or, with --transcoder, a transcoder) on an activation store and write an SAE directory.",
+                "Held-out FVU, L0 and dead fraction are printed at the end. Ctrl-C stops and saves the weights so far.",
+                "gtopk trains on the store's corpus through MiniLM (activations and downstream gradients per batch), not on its rows."})
 final class SaeTrainCommand implements Runnable {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "Activation store (from `sae collect`).")
     Path store;
@@ -36,13 +44,16 @@ final class SaeTrainCommand implements Runnable {
     @Option(names = "--overwrite", description = "Replace --out if it exists.")
     boolean overwrite;
 
-    @Option(names = "--architecture", defaultValue = "topk", description = "topk (default) or relu.")
+    @Option(names = "--architecture", defaultValue = "topk", description = "topk (default), relu, jumprelu, batchtopk or gtopk.")
     String architecture;
+
+    @Option(names = "--transcoder", description = "Predict the store's --target-hook from its --hook (a paired store).")
+    boolean transcoder;
 
     @Option(names = "--expansion", defaultValue = "8", description = "Latents = expansion × d_in (default ${DEFAULT-VALUE}).")
     int expansion;
 
-    @Option(names = "--k", defaultValue = "32", description = "Active latents per token, TopK (default ${DEFAULT-VALUE}).")
+    @Option(names = "--k", defaultValue = "32", description = "Active latents per token: topk, gtopk; the mean over a batch for batchtopk (default ${DEFAULT-VALUE}).")
     int k;
 
     @Option(names = "--aux-k", defaultValue = "-1", description = "Latents for the AuxK loss (default d_in/2).")
@@ -54,14 +65,29 @@ final class SaeTrainCommand implements Runnable {
     @Option(names = "--dead-tokens", defaultValue = "1000000", description = "Tokens without firing after which a latent is dead.")
     long deadTokens;
 
-    @Option(names = "--l1", defaultValue = "5", description = "L1 weight, ReLU (default ${DEFAULT-VALUE}).")
+    @Option(names = "--l1", defaultValue = "5", description = "L1 weight, relu (default ${DEFAULT-VALUE}).")
     double l1;
 
+    @Option(names = "--l0-coefficient", defaultValue = "0.01", description = "λ, weight of the mean active latents per token, jumprelu (default ${DEFAULT-VALUE}).")
+    double l0Coefficient;
+
+    @Option(names = "--bandwidth", defaultValue = "0.05", description = "ε of jumprelu's straight-through estimator, in scaled units (default ${DEFAULT-VALUE}).")
+    double bandwidth;
+
+    @Option(names = "--initial-threshold", defaultValue = "1", description = "jumprelu's θ at the start, in scaled units (default ${DEFAULT-VALUE}).")
+    double initialThreshold;
+
+    @Option(names = "--gradient-weight", defaultValue = "1", description = "β of gtopk: latents ranked by z·(1 + β·|⟨∇, W_dec,i⟩|) (default ${DEFAULT-VALUE}).")
+    double gradientWeight;
+
+    @Option(names = "--corpus", paramLabel = "FILE", description = "gtopk: the corpus to run (default: the one the store names).")
+    Path corpus;
+
     @Option(names = "--epochs", defaultValue = "8") int epochs;
-    @Option(names = "--batch", defaultValue = "4096") int batch;
+    @Option(names = "--batch", defaultValue = "4096", description = "Tokens per batch (default ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--lr", defaultValue = "2e-3") double lr;
     @Option(names = "--warmup", defaultValue = "100", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).") int warmup;
-    @Option(names = "--max-rows", defaultValue = "0", description = "Use at most this many store rows per epoch (0 = all).") long maxRows;
+    @Option(names = "--max-rows", defaultValue = "0", description = "Use at most this many tokens per epoch (0 = the store's training rows).") long maxRows;
     @Option(names = "--seed", defaultValue = "42") long seed;
 
     @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
@@ -71,25 +97,65 @@ final class SaeTrainCommand implements Runnable {
     public void run() {
         AtomicFiles.refuseExisting(out, overwrite);
         ActivationStore s = ActivationStore.open(store);
-        int dIn = s.info().dIn();
-        SaeConfig config = SaeConfig.builder()
+        StoreInfo info = s.info();
+        SaeArchitecture arch = SaeArchitecture.parse(architecture);
+        if (transcoder && !info.paired()) {
+            throw new BottleneckException("--transcoder needs a paired store, but " + store + " holds only " + info.hook()
+                    + "; collect one with `sae collect --hook " + info.hook() + " --target-hook HOOK`");
+        }
+        int dIn = info.dIn();
+        SaeConfig.Builder b = SaeConfig.builder()
                 .setShape(dIn, expansion * dIn)
-                .setHook(s.info().hook(), s.info().model(), s.info().scale())
-                .optArchitecture(SaeArchitecture.parse(architecture))
+                .setHook(info.hook(), info.model(), info.scale())
+                .optArchitecture(arch)
                 .optK(k).optAuxK(auxK).optAuxKCoefficient(auxCoef).optDeadTokens(deadTokens).optL1Coefficient(l1)
-                .optSeed(seed)
-                .build();
+                .optL0Coefficient(l0Coefficient).optBandwidth(bandwidth).optInitialThreshold(initialThreshold)
+                .optGradientWeight(gradientWeight)
+                .optSeed(seed);
+        if (transcoder) {
+            b.optTarget(info.targetHook(), info.dTarget(), info.targetScale());
+        }
+        SaeConfig config = b.build();
         TrainingConfig training = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch).optLearningRate(lr)
                 .optWarmupSteps(warmup).optSchedule(TrainingConfig.Schedule.CONSTANT).optSeed(seed).build();
         StopSignal stop = new StopSignal(true).installShutdownHook(60);
         try (NDManager manager = Engines.newManager(Engines.device(device));
                 SparseAutoencoder sae = SparseAutoencoder.create(config, manager,
-                        s.mean(ActivationStore.Split.TRAIN, 262144, true))) {
-            System.err.printf("training %s SAE on %s: %d rows × %d, %d latents, %d epochs, batch %d%n",
-                    config.architecture().id(), store, s.rows(ActivationStore.Split.TRAIN), dIn, config.dSae(), epochs, batch);
-            SaeTrainingResult r = SaeTrainer.builder().setConfig(training).optListener(new ConsoleProgress())
-                    .optStopSignal(stop).optMaxRows(maxRows).build().fit(sae, s);
-            SaeProvenance p = new SaeProvenance(store.toString(), s.info().corpus(), s.rows(ActivationStore.Split.TRAIN),
+                        s.mean(ActivationStore.Split.TRAIN, 262144, true),
+                        transcoder ? s.targetMean(ActivationStore.Split.TRAIN, 262144, true)
+                                : s.mean(ActivationStore.Split.TRAIN, 262144, true))) {
+            Double linearFvu = null;
+            if (transcoder) {
+                try (LinearMap linear = LinearMap.fit(s, 262144, manager)) {
+                    linear.initialise(sae);
+                    if (s.rows(ActivationStore.Split.HELD_OUT) > 0) {
+                        linearFvu = linear.fvu(s, ActivationStore.Split.HELD_OUT, 0);
+                    }
+                }
+            }
+            System.err.printf("training %s %s on %s: %d rows × %d%s, %d latents, %d epochs, batch %d%n", arch.id(),
+                    transcoder ? "transcoder" : "SAE", store, s.rows(ActivationStore.Split.TRAIN), dIn,
+                    transcoder ? " → " + info.targetHook() : "", config.dSae(), epochs, batch);
+            SaeTrainer trainer = SaeTrainer.builder().setConfig(training).optListener(new ConsoleProgress())
+                    .optStopSignal(stop).optMaxRows(maxRows).build();
+            SaeTrainingResult r;
+            String corpusName = info.corpus();
+            if (arch == SaeArchitecture.GTOPK) {
+                Path c = corpus != null ? corpus : Path.of(info.corpus());
+                corpusName = c.toString();
+                // the store's held-out rule and token choices, so that `sae eval` on the store stays held out
+                List<String> sentences = SentenceTrainingData.trainingSentences(TextCorpus.read(c), info.heldOutEvery());
+                try (MiniLm model = MiniLm.load(manager); MiniLmTokenizer tok = MiniLmTokenizer.load(info.maxLength())) {
+                    SentenceTrainingData data = new SentenceTrainingData(model, tok, sentences, info.hook(),
+                            info.excludeSpecial(), batch, maxRows > 0 ? maxRows : s.rows(ActivationStore.Split.TRAIN));
+                    System.err.printf("gtopk: %d training sentences from %s, %d tokens per epoch through MiniLM%n",
+                            sentences.size(), c, data.tokensPerEpoch());
+                    r = trainer.fit(sae, data);
+                }
+            } else {
+                r = trainer.fit(sae, s);
+            }
+            SaeProvenance p = new SaeProvenance(store.toString(), corpusName, s.rows(ActivationStore.Split.TRAIN),
                     r.tokens(), r.history().size(), r.seconds(), r.tokensPerSecond(), r.deadFraction(), r.interrupted(),
                     Instant.now().toString(), Version.get(), Engines.describe(), System.getProperty("java.version"));
             SaeFiles.save(sae, training, p, out, overwrite);
@@ -97,8 +163,9 @@ final class SaeTrainCommand implements Runnable {
                     r.tokensPerSecond(), r.interrupted() ? " (stopped early)" : "", out);
             if (s.rows(ActivationStore.Split.HELD_OUT) > 0) {
                 SaeMetrics m = SaeEvaluator.evaluate(sae, s, ActivationStore.Split.HELD_OUT, 0, 4096);
-                System.out.printf("held-out tokens %d  FVU %.4f  L0 %.1f  dead %.2f %%  dense %.2f %%%n", m.rows(), m.fvu(),
-                        m.l0(), 100 * m.deadFraction(), 100 * m.denseFraction());
+                System.out.printf("held-out tokens %d  FVU %.4f%s  L0 %.1f  dead %.2f %%  dense %.2f %%%n", m.rows(), m.fvu(),
+                        linearFvu == null ? "" : String.format(" (best linear map %.4f)", linearFvu), m.l0(),
+                        100 * m.deadFraction(), 100 * m.denseFraction());
             }
         } finally {
             stop.markFinished();

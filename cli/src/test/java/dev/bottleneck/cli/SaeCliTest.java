@@ -48,6 +48,47 @@ class SaeCliTest {
     }
 
     @Test
+    void transcoderOnAPairedStoreAndTheOtherArchitectures(@TempDir Path tmp) {
+        Path paired = tmp.resolve("paired");
+        Cli.ok("sae", "collect", "--hook", "blocks.0.hook_mlp_in", "--target-hook", "blocks.0.hook_mlp_out", "--corpus",
+                PAPERS, "--tokens", "1500", "--held-out-every", "5", "--out", paired);
+        assertEquals("blocks.0.hook_mlp_out", Cli.json(paired.resolve("store.json")).get("target_hook").asText());
+
+        Path tc = tmp.resolve("tc");
+        Cli.Result train = Cli.ok("sae", "train", "--store", paired, "--out", tc, "--transcoder", "--architecture",
+                "batchtopk", "--expansion", "2", "--k", "8", "--epochs", "2", "--batch", "256", "--warmup", "4");
+        assertTrue(train.out().contains("best linear map"), train.out());
+        Path eval = tmp.resolve("tc.json");
+        Cli.ok("sae", "eval", "--sae", tc, "--store", paired, "--sentences", "4", "--out", eval);
+        JsonNode e = Cli.json(eval);
+        assertEquals("batchtopk", e.get("architecture").asText());
+        assertTrue(e.get("linear_map_fvu").asDouble() < 1, e.toString());
+        assertTrue(e.has("spliced_cosine"), e.toString());
+        Cli.ok("sae", "export", "--sae", tc, "--out", tmp.resolve("tc-lens"));
+        JsonNode cfg = Cli.json(tmp.resolve("tc-lens/cfg.json"));
+        assertEquals("jumprelu_transcoder", cfg.get("architecture").asText());
+        assertEquals("blocks.0.hook_mlp_out", cfg.get("hook_name_out").asText());
+
+        // the input hook alone is a plain store for the other architectures
+        for (String a : new String[] {"jumprelu", "gtopk"}) {
+            Path sae = tmp.resolve(a);
+            Cli.ok("sae", "train", "--store", paired, "--out", sae, "--architecture", a, "--expansion", "2", "--k", "8",
+                    "--epochs", "1", "--batch", "256", "--warmup", "2", "--max-rows", "600");
+            JsonNode r = Cli.json(sae.resolve("config.json"));
+            assertEquals(a.toUpperCase(java.util.Locale.ROOT), r.get("sae").get("architecture").asText());
+            Cli.ok("sae", "eval", "--sae", sae, "--store", paired, "--sentences", "4", "--out", tmp.resolve(a + ".json"));
+        }
+        assertTrue(Cli.json(tmp.resolve("gtopk.json")).has("spliced_cosine_gradient_selection"));
+
+        Path plain = tmp.resolve("plain");
+        Cli.ok("sae", "collect", "--hook", "blocks.0.hook_resid_post", "--corpus", PAPERS, "--tokens", "200", "--out", plain);
+        Cli.assertError(Cli.run("sae", "train", "--store", plain, "--out", tmp.resolve("x"), "--transcoder"), 1,
+                "--target-hook");
+        Cli.assertError(Cli.run("sae", "eval", "--sae", tc, "--store", plain, "--sentences", "0"), 1,
+                "blocks.0.hook_mlp_in");
+    }
+
+    @Test
     void badHookAndMissingStoreSayWhatIsWrong(@TempDir Path tmp) {
         Cli.assertError(Cli.run("sae", "collect", "--hook", "blocks.3.resid_post", "--corpus", PAPERS, "--tokens", "10",
                 "--out", tmp.resolve("s")), 1, "blocks.N.hook_X");

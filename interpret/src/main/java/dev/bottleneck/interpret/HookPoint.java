@@ -53,6 +53,11 @@ public record HookPoint(int layer, Kind kind) {
         return config.hidden();
     }
 
+    /** True when this hook is computed before {@code other} in a forward pass. */
+    public boolean comesBefore(HookPoint other) {
+        return layer < other.layer || (layer == other.layer && kind.ordinal() < other.kind.ordinal());
+    }
+
     /** Checks that the layer exists in a model with {@code layers} blocks. */
     public HookPoint checkFor(MiniLmConfig config) {
         if (layer >= config.layers()) {

@@ -77,6 +77,10 @@ public final class DarkMatter {
     /** Fits on the store's training rows and measures on its held-out rows. */
     public Result measure(SparseAutoencoder sae, ActivationStore store) {
         SaeConfig c = sae.config();
+        if (c.isTranscoder()) {
+            throw new BottleneckException("dark matter is measured on an SAE's error x − x̂, but this is a transcoder ("
+                    + c.hook() + " → " + c.targetHook() + "); give an SAE trained without --transcoder");
+        }
         if (store.info().dIn() != c.dIn()) {
             throw new BottleneckException("store has " + store.info().dIn() + " values per row but the SAE reads "
                     + c.dIn() + " (" + c.hook() + ")");

@@ -5,7 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.bottleneck.interpret.store.ActivationStore;
 
-/** Computes {@link SaeMetrics} over a store split in one pass, without holding the rows. */
+/**
+ * Computes {@link SaeMetrics} over a store split in one pass, without holding the rows. For a
+ * transcoder the FVU is of its prediction of the target hook, around the target's mean. The SAE
+ * runs as at inference (BatchTopK with its threshold, gradient TopK as plain TopK).
+ */
 public final class SaeEvaluator {
     private SaeEvaluator() {}
 
@@ -13,8 +17,9 @@ public final class SaeEvaluator {
     public static SaeMetrics evaluate(SparseAutoencoder sae, ActivationStore store, ActivationStore.Split split,
             long maxRows, int batchSize) {
         SaeConfig c = sae.config();
+        StoreTrainingData.check(store, c);
         ActivationStore.Batches data = store.batches(split, batchSize, false, 0, true, maxRows);
-        double[] sum = new double[c.dIn()];
+        double[] sum = new double[c.dOut()];
         double sumSq = 0;
         double err = 0;
         double active = 0;
@@ -24,11 +29,20 @@ public final class SaeEvaluator {
         try {
             while (data.hasNext()) {
                 try (NDManager m = sae.manager().newSubManager()) {
-                    NDArray x = data.next(m);
+                    NDArray x;
+                    NDArray y;
+                    if (c.isTranscoder()) {
+                        ai.djl.ndarray.NDList pair = data.nextPair(m);
+                        x = pair.get(0);
+                        y = pair.get(1);
+                    } else {
+                        x = data.next(m);
+                        y = x;
+                    }
                     SaeForward f = sae.forward(x);
-                    err += f.reconstruction().sub(x).square().sum().getFloat();
-                    sumSq += x.square().sum().getFloat();
-                    float[] s = x.sum(new int[] {0}).toFloatArray();
+                    err += f.reconstruction().sub(y).square().sum().getFloat();
+                    sumSq += y.square().sum().getFloat();
+                    float[] s = y.sum(new int[] {0}).toFloatArray();
                     for (int j = 0; j < s.length; j++) {
                         sum[j] += s[j];
                     }

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 /**
  * Our SAE directory: {@code config.json} ({@code sae} settings, {@code training}, {@code
  * provenance}, the weights' SHA-256) and {@code model.safetensors} with {@code W_enc} (d_in,
- * d_sae), {@code b_enc}, {@code W_dec} (d_sae, d_in), {@code b_dec}, in the store's scaled
- * space (multiply raw activations by {@code sae.scale} before encoding). For SAELens' layout on
- * raw activations see {@link SaeLensExport}.
+ * d_sae), {@code b_enc}, {@code W_dec} (d_sae, d_out), {@code b_dec} (d_out), and JumpReLU's
+ * {@code log_threshold} or BatchTopK's {@code threshold} (d_sae), in the store's scaled space
+ * (multiply raw activations by {@code sae.scale} before encoding; a transcoder's output is in its
+ * target's scaled space, {@code sae.target_scale}). For SAELens' layout on raw activations see
+ * {@link SaeLensExport}.
  */
 public final class SaeFiles {
     public static final int FORMAT_VERSION = 1;

@@ -22,9 +22,12 @@ import java.util.Map;
 
 /**
  * Trains an SAE on an activation store's training split, as in Gao et al. (2024) and EleutherAI's
- * sparsify: loss = FVU of the batch (squared error over the batch's variance around its mean),
- * plus for TopK the AuxK term (the top {@code aux_k} dead latents reconstruct the residual,
- * scaled by min(dead / aux_k, 1)), or for ReLU the decoder-norm-weighted L1. Adam with the
+ * sparsify: loss = FVU of the batch (squared error over the batch's variance around its mean; for
+ * a transcoder, of the target), plus for the TopK family the AuxK term (the top {@code aux_k} dead
+ * latents reconstruct the residual, scaled by min(dead / aux_k, 1)), for ReLU the
+ * decoder-norm-weighted L1, for JumpReLU λ·L0 (mean active latents per token, with
+ * straight-through gradients for the thresholds). BatchTopK's inference threshold follows the
+ * smallest activation each batch keeps (see {@link SparseAutoencoder#updateThreshold}). Adam with the
  * configured warm-up and schedule; after each step the decoder's rows are put back on the unit
  * sphere, and beforehand the gradient component along each row is removed (it would only change
  * the norm). Latents are dead when they have not fired for {@code dead_tokens} tokens.
@@ -46,14 +49,16 @@ public final class SaeTrainer {
         return new Builder();
     }
 
+    /** Trains on a store's training split (its paired target rows for a transcoder). */
     public SaeTrainingResult fit(SparseAutoencoder sae, ActivationStore store) {
+        return fit(sae, new StoreTrainingData(store, sae.config(), config.batchSize(), maxRows));
+    }
+
+    /** Trains on batches from {@code data} (a store, or sentences for gradient TopK). */
+    public SaeTrainingResult fit(SparseAutoencoder sae, SaeTrainingData data) {
         SaeConfig c = sae.config();
-        if (store.info().dIn() != c.dIn()) {
-            throw new BottleneckException("the store holds " + store.info().dIn() + "-wide activations but the SAE reads "
-                    + c.dIn());
-        }
         NDManager manager = sae.manager();
-        int batches = store.batches(ActivationStore.Split.TRAIN, config.batchSize(), false, 0, true, maxRows).count();
+        int batches = data.batchesPerEpoch();
         LearningRateSchedule schedule = new LearningRateSchedule(config, (long) batches * config.epochs());
         List<EpochRecord> history = new ArrayList<>();
         long tokens = 0;
@@ -65,57 +70,58 @@ public final class SaeTrainer {
             NDArray sinceFired = state.zeros(new ai.djl.ndarray.types.Shape(c.dSae()));
             for (int epoch = 1; epoch <= config.epochs() && !interrupted; epoch++) {
                 long epochStart = System.nanoTime();
-                ActivationStore.Batches data = store.batches(ActivationStore.Split.TRAIN, config.batchSize(), true,
-                        config.seed() * 1000 + epoch, true, maxRows);
-                listener.onEpochStart(epoch, config.epochs(), data.count(), 0);
+                SaeTrainingData.Epoch pass = data.epoch(config.seed() * 1000 + epoch);
+                listener.onEpochStart(epoch, config.epochs(), batches, 0);
                 double lossSum = 0;
                 double fvuSum = 0;
                 double auxSum = 0;
                 double l0Sum = 0;
                 int n = 0;
                 double lr = 0;
-                while (data.hasNext()) {
+                while (pass.hasNext()) {
                     if (stop.isRequested()) {
                         interrupted = true;
                         break;
                     }
                     try (NDManager step = manager.newSubManager()) {
-                        NDArray x = data.next(step);
+                        SaeBatch batch = pass.next(step, sae);
+                        NDArray x = batch.input();
+                        NDArray y = batch.target();
                         long rows = x.getShape().get(0);
                         NDArray dead = sinceFired.gte((float) c.deadTokens());
+                        dead.attach(step);
                         int numDead = (int) dead.toType(DataType.FLOAT32, false).sum().getFloat();
                         float[] terms;
-                        NDArray fired;
+                        NDArray code;
                         try (GradientCollector gc = Engine.getEngine(Engines.ENGINE).newGradientCollector()) {
-                            SaeForward f = sae.forward(x);
-                            NDArray e = f.reconstruction().sub(x);
-                            NDArray variance = x.sub(x.mean(new int[] {0}, true)).square().sum();
+                            SaeForward f = sae.trainingForward(x, batch.gradient());
+                            NDArray e = f.reconstruction().sub(y);
+                            NDArray variance = y.sub(y.mean(new int[] {0}, true)).square().sum();
                             NDArray fvu = e.square().sum().div(variance);
-                            NDArray loss = fvu;
-                            NDArray aux = null;
-                            if (c.architecture() == SaeArchitecture.TOPK && numDead > 0 && c.auxK() > 0) {
-                                aux = auxK(sae, f.pre(), dead, e, variance, numDead).mul((float) c.auxKCoefficient());
-                                loss = loss.add(aux);
-                            } else if (c.architecture() == SaeArchitecture.RELU) {
-                                NDArray norms = sae.array("W_dec").norm(new int[] {1});
-                                aux = f.code().mul(norms).sum().div(rows).div((float) c.dIn())
-                                        .mul((float) c.l1Coefficient());
-                                loss = loss.add(aux);
-                            }
+                            NDArray penalty = penalty(sae, f, e, variance, dead, numDead, step);
+                            NDArray loss = penalty == null ? fvu : fvu.add(penalty);
                             gc.backward(loss);
-                            fired = f.code().stopGradient().gt(0f).toType(DataType.FLOAT32, false);
-                            terms = new float[] {loss.getFloat(), fvu.getFloat(), aux == null ? 0f : aux.getFloat()};
+                            code = f.code().stopGradient();
+                            terms = new float[] {loss.getFloat(), fvu.getFloat(), penalty == null ? 0f : penalty.getFloat()};
                         }
+                        NDArray fired = code.gt(0f).toType(DataType.FLOAT32, false);
                         NDArray firedPerLatent = fired.sum(new int[] {0});
                         l0Sum += firedPerLatent.sum().getFloat() / rows;
-                        NDArray next = sinceFired.add((float) rows).mul(firedPerLatent.eq(0f).toType(DataType.FLOAT32, false));
+                        if (c.architecture() == SaeArchitecture.BATCHTOPK) {
+                            // the smallest activation the batch kept: 0s are pushed out of the minimum
+                            sae.updateThreshold(code.add(code.lte(0f).toType(DataType.FLOAT32, false)
+                                    .mul(Float.MAX_VALUE)).min().getFloat());
+                        }
+                        // silent·(since + rows), computed from step arrays so nothing new lands in the state manager
+                        NDArray silent = firedPerLatent.eq(0f).toType(DataType.FLOAT32, false);
+                        NDArray next = silent.mul((float) rows).add(silent.mul(sinceFired));
                         next.attach(state);
                         sinceFired.close();
                         sinceFired = next;
-                        removeParallelGradient(sae);
+                        removeParallelGradient(sae, step);
                         lr = schedule.at(adam.step());
                         adam.update(sae.parameters(), lr, step);
-                        normaliseDecoder(sae);
+                        normaliseDecoder(sae, step);
                         lossSum += terms[0];
                         fvuSum += terms[1];
                         auxSum += terms[2];
@@ -127,9 +133,12 @@ public final class SaeTrainer {
                 deadFraction = sinceFired.gte((float) c.deadTokens()).toType(DataType.FLOAT32, false).mean().getFloat();
                 Map<String, Double> t = new LinkedHashMap<>();
                 t.put("fvu", fvuSum / Math.max(1, n));
-                t.put(c.architecture() == SaeArchitecture.TOPK ? "auxk" : "l1", auxSum / Math.max(1, n));
+                t.put(c.architecture().penaltyName(), auxSum / Math.max(1, n));
                 t.put("l0", l0Sum / Math.max(1, n));
                 t.put("dead", deadFraction);
+                if (c.architecture() == SaeArchitecture.BATCHTOPK) {
+                    t.put("threshold", (double) sae.array("threshold").getFloat(0));
+                }
                 EpochRecord r = new EpochRecord(epoch, adam.step(), lossSum / Math.max(1, n), null, t, lr,
                         (System.nanoTime() - epochStart) / 1e9);
                 history.add(r);
@@ -141,6 +150,35 @@ public final class SaeTrainer {
             }
             return new SaeTrainingResult(history, adam.step(), tokens, seconds, tokens / Math.max(1e-9, seconds),
                     deadFraction, interrupted);
+        }
+    }
+
+    /**
+     * The loss term beside the FVU, or null: AuxK for the TopK family when latents are dead, the
+     * decoder-norm-weighted L1 for ReLU, λ·(mean active latents per token) for JumpReLU, whose
+     * step function carries the pseudo-gradient for θ.
+     */
+    private static NDArray penalty(SparseAutoencoder sae, SaeForward f, NDArray e, NDArray variance, NDArray dead,
+            int numDead, NDManager step) {
+        SaeConfig c = sae.config();
+        long rows = f.pre().getShape().get(0);
+        switch (c.architecture()) {
+            case TOPK, BATCHTOPK, GTOPK -> {
+                if (numDead > 0 && c.auxK() > 0) {
+                    return auxK(sae, f.pre(), dead, e, variance, numDead).mul((float) c.auxKCoefficient());
+                }
+                return null;
+            }
+            case RELU -> {
+                NDArray norms = sae.array("W_dec").norm(new int[] {1});
+                norms.attach(step);
+                return f.code().mul(norms).sum().div(rows).div((float) c.dIn()).mul((float) c.l1Coefficient());
+            }
+            case JUMPRELU -> {
+                NDArray l0 = JumpRelu.step(f.pre(), sae.threshold(step), c.bandwidth()).sum().div(rows);
+                return l0.mul((float) c.l0Coefficient());
+            }
+            default -> throw new IllegalStateException(c.architecture().toString());
         }
     }
 
@@ -157,22 +195,23 @@ public final class SaeTrainer {
         return eHat.add(e.stopGradient()).square().sum().div(variance).mul(weight);
     }
 
-    private static void removeParallelGradient(SparseAutoencoder sae) {
+    /** Removes each decoder row's gradient component along the row (it would only change the norm). */
+    private static void removeParallelGradient(SparseAutoencoder sae, NDManager step) {
         NDArray w = sae.array("W_dec");
         if (!w.hasGradient()) {
             return;
         }
-        try (NDArray g = w.getGradient()) {
-            NoGrad.run(() -> g.subi(g.mul(w).sum(new int[] {1}, true).mul(w)));
-        }
+        NDArray g = w.getGradient();
+        g.attach(step); // the wrapper and everything computed from it are freed with the step
+        NoGrad.run(() -> g.subi(g.mul(w).sum(new int[] {1}, true).mul(w)));
     }
 
-    private static void normaliseDecoder(SparseAutoencoder sae) {
+    private static void normaliseDecoder(SparseAutoencoder sae, NDManager step) {
         NDArray w = sae.array("W_dec");
         NoGrad.run(() -> {
-            try (NDArray norm = w.norm(new int[] {1}, true)) {
-                w.divi(norm.maximum(1e-12f));
-            }
+            NDArray norm = w.norm(new int[] {1}, true);
+            norm.attach(step);
+            w.divi(norm.maximum(1e-12f));
         });
     }
 

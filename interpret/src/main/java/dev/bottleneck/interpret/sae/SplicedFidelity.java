@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.bottleneck.interpret.Hooks;
 import dev.bottleneck.interpret.MiniLm;
 import dev.bottleneck.interpret.MiniLmTokenizer;
@@ -17,7 +16,9 @@ import java.util.List;
  * reconstruction: the cosine between original and spliced sentence embeddings (mean pooling +
  * normalise), beside the same with the activation replaced by its mean (mean-ablation), and the
  * fraction recovered (cos_sae − cos_ablate) / (1 − cos_ablate). Only the tokens the SAE was
- * trained on are replaced: [CLS]/[SEP] stay original when the store left them out.
+ * trained on are replaced: [CLS]/[SEP] stay original when the store left them out. A transcoder
+ * replaces its target hook (e.g. the MLP's output) with its prediction from its input hook (the
+ * MLP's input in the same pass), and the mean-ablation replaces the target hook.
  */
 public final class SplicedFidelity {
     /**
@@ -32,10 +33,22 @@ public final class SplicedFidelity {
 
     private SplicedFidelity() {}
 
-    /** {@code mean} is the raw mean activation at the hook (d_in). */
+    /** {@code mean} is the raw mean activation at the hook the SAE's output replaces (d_out). */
     public static Result measure(MiniLm model, MiniLmTokenizer tokenizer, SparseAutoencoder sae, List<String> sentences,
             float[] mean, boolean keepSpecial, int batchSize) {
-        String hook = sae.config().hook();
+        return measure(model, tokenizer, sae, sentences, mean, keepSpecial, batchSize, false);
+    }
+
+    /**
+     * The same; with {@code gradientSelection} a gradient-TopK SAE picks its latents as in
+     * training, with the downstream gradient taken at its TopK reconstruction of each batch
+     * (one more forward and backward pass per batch). Without it, it runs as plain TopK.
+     */
+    public static Result measure(MiniLm model, MiniLmTokenizer tokenizer, SparseAutoencoder sae, List<String> sentences,
+            float[] mean, boolean keepSpecial, int batchSize, boolean gradientSelection) {
+        SaeConfig c = sae.config();
+        boolean withGradient = gradientSelection && c.architecture() == SaeArchitecture.GTOPK;
+        String out = c.outputHook();
         double spliced = 0;
         double ablated = 0;
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
@@ -44,13 +57,20 @@ public final class SplicedFidelity {
                 TokenBatch batch = tokenizer.encode(sentences.subList(start, Math.min(sentences.size(), start + batchSize)));
                 try (NDManager m = model.manager().newSubManager()) {
                     NDList in = batch.toArrays(m);
-                    NDArray replace = replaceMask(batch, keepSpecial, m);
+                    NDArray replace = TokenMask.of(batch, keepSpecial, m);
                     NDArray meanArray = m.create(mean);
                     NDArray original = embed(model, in, Hooks.NONE);
-                    NDArray withSae = embed(model, in, Hooks.builder()
-                            .replace(hook, a -> NDArrays.where(replace.broadcast(a.getShape()), sae.reconstructRaw(a), a)).build());
+                    NDArray[] input = new NDArray[1];
+                    Hooks.Builder withSaeHooks = Hooks.builder();
+                    if (c.isTranscoder()) {
+                        withSaeHooks.read(c.hook(), a -> input[0] = a);
+                    }
+                    NDArray selected = withGradient ? gradientReconstruction(model, in, replace, sae) : null;
+                    withSaeHooks.replace(out, a -> NDArrays.where(replace.broadcast(a.getShape()),
+                            selected != null ? selected : sae.reconstructRaw(c.isTranscoder() ? input[0] : a), a));
+                    NDArray withSae = embed(model, in, withSaeHooks.build());
                     NDArray withMean = embed(model, in, Hooks.builder()
-                            .replace(hook, a -> NDArrays.where(replace.broadcast(a.getShape()), meanArray.broadcast(a.getShape()), a))
+                            .replace(out, a -> NDArrays.where(replace.broadcast(a.getShape()), meanArray.broadcast(a.getShape()), a))
                             .build());
                     spliced += original.mul(withSae).sum().getFloat();
                     ablated += original.mul(withMean).sum().getFloat();
@@ -62,19 +82,18 @@ public final class SplicedFidelity {
         return new Result(sentences.size(), spliced / sentences.size(), ablated / sentences.size());
     }
 
-    private static NDArray embed(MiniLm model, NDList in, Hooks hooks) {
-        return MiniLm.sentenceEmbeddings(model.forward(in.get(0), in.get(1), hooks), in.get(1));
+    /** Gradient TopK's reconstruction (raw, batch × tokens × d) with the gradient as training takes it. */
+    private static NDArray gradientReconstruction(MiniLm model, NDList in, NDArray replace, SparseAutoencoder sae) {
+        SaeConfig c = sae.config();
+        // its own gradient collector turns recording on for the backward pass and off again after
+        NDArray[] ag = SentenceTrainingData.activationAndGradient(model, in, replace, sae);
+        NDArray a = ag[0];
+        NDArray x = a.reshape(-1, c.dIn()).mul((float) c.scale());
+        NDArray g = ag[1].reshape(-1, c.dIn()).div((float) c.scale());
+        return sae.trainingForward(x, g).reconstruction().div((float) c.targetScale()).reshape(a.getShape());
     }
 
-    /** (batch, tokens, 1) true where the SAE's reconstruction goes in. */
-    private static NDArray replaceMask(TokenBatch batch, boolean keepSpecial, NDManager m) {
-        boolean[] r = new boolean[batch.size() * batch.length()];
-        for (int b = 0; b < batch.size(); b++) {
-            int real = batch.tokens().get(b).size();
-            for (int t = keepSpecial ? 1 : 0; t < (keepSpecial ? real - 1 : real); t++) {
-                r[b * batch.length() + t] = true;
-            }
-        }
-        return m.create(r).reshape(batch.size(), batch.length(), 1);
+    private static NDArray embed(MiniLm model, NDList in, Hooks hooks) {
+        return MiniLm.sentenceEmbeddings(model.forward(in.get(0), in.get(1), hooks), in.get(1));
     }
 }

@@ -1,5 +1,6 @@
 package dev.bottleneck.interpret.store;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.BottleneckException;
@@ -27,11 +28,14 @@ import java.util.Random;
  * seeded random order so that a token budget samples the whole corpus (sorted by length within
  * windows of 16 batches, to cut padding). The forward pass stops at
  * the hook. {@code store.json} is rewritten after every shard, so a stopped run keeps its shards.
+ * With a target hook (a later hook, e.g. the same block's {@code hook_mlp_out} for a transcoder
+ * reading {@code hook_mlp_in}) both activations of every token are stored, paired row for row.
  */
 public final class ActivationCollector {
     private final MiniLm model;
     private final MiniLmTokenizer tokenizer;
     private final HookPoint hook;
+    private final HookPoint targetHook;
     private final List<String> documents;
     private final String corpusName;
     private final long tokens;
@@ -47,6 +51,7 @@ public final class ActivationCollector {
         this.model = b.model;
         this.tokenizer = b.tokenizer;
         this.hook = b.hook;
+        this.targetHook = b.targetHook;
         this.documents = b.documents;
         this.corpusName = b.corpusName;
         this.tokens = b.tokens;
@@ -71,8 +76,9 @@ public final class ActivationCollector {
             throw new BottleneckException("could not create " + out + ": " + e.getMessage(), e);
         }
         int d = hook.width(model.config());
-        ShardWriter train = new ShardWriter(out, "train", d, shardRows, seed);
-        ShardWriter heldOut = new ShardWriter(out, "heldout", d, shardRows, seed + 1);
+        int dt = targetHook == null ? 0 : targetHook.width(model.config());
+        ShardWriter train = new ShardWriter(out, "train", d, dt, shardRows, seed);
+        ShardWriter heldOut = new ShardWriter(out, "heldout", d, dt, shardRows, seed + 1);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < documents.size(); i++) {
             order.add(i);
@@ -85,9 +91,12 @@ public final class ActivationCollector {
             order.subList(w, Math.min(order.size(), w + window))
                     .sort(java.util.Comparator.comparingInt(i -> documents.get(i).length()));
         }
-        double normSum = 0;
+        double[] normSums = new double[2];
         long trainRows = 0;
-        Hooks stopAt = Hooks.builder().optStopAfter(hook.toString()).build();
+        // the pass stops at the later hook and returns it; the earlier one is read on the way
+        NDArray[] input = new NDArray[1];
+        Hooks stopAt = targetHook == null ? Hooks.builder().optStopAfter(hook.toString()).build()
+                : Hooks.builder().read(hook.toString(), a -> input[0] = a).optStopAfter(targetHook.toString()).build();
         try (NDManager scope = model.manager().newSubManager()) {
             for (int start = 0; start < order.size() && trainRows < tokens && !stop.isRequested(); start += batchSize) {
                 List<Integer> docs = order.subList(start, Math.min(order.size(), start + batchSize));
@@ -95,9 +104,16 @@ public final class ActivationCollector {
                 docs.forEach(i -> texts.add(documents.get(i)));
                 TokenBatch batch = tokenizer.encode(texts);
                 float[] acts;
+                float[] targets = null;
                 try (NDManager m = scope.newSubManager()) {
                     NDList in = batch.toArrays(m);
-                    acts = model.forward(in.get(0), in.get(1), stopAt).toFloatArray();
+                    NDArray last = model.forward(in.get(0), in.get(1), stopAt);
+                    if (targetHook == null) {
+                        acts = last.toFloatArray();
+                    } else {
+                        acts = input[0].toFloatArray();
+                        targets = last.toFloatArray();
+                    }
                 }
                 for (int b = 0; b < batch.size(); b++) {
                     int doc = docs.get(b);
@@ -109,12 +125,15 @@ public final class ActivationCollector {
                         int row = b * batch.length() + t;
                         int token = (int) batch.ids()[row];
                         if (held) {
-                            heldOut.add(acts, row * d, doc, t, token);
+                            heldOut.add(acts, row * d, targets, row * dt, doc, t, token);
                         } else {
-                            normSum += norm(acts, row * d, d);
+                            normSums[0] += ActivationStore.norm(acts, row * d, d);
+                            if (targets != null) {
+                                normSums[1] += ActivationStore.norm(targets, row * dt, dt);
+                            }
                             trainRows++;
-                            if (train.add(acts, row * d, doc, t, token)) {
-                                writeInfo(out, d, train, heldOut, normSum, trainRows, false);
+                            if (train.add(acts, row * d, targets, row * dt, doc, t, token)) {
+                                writeInfo(out, d, dt, train, heldOut, normSums, trainRows, false);
                             }
                         }
                     }
@@ -127,26 +146,20 @@ public final class ActivationCollector {
         if (trainRows == 0) {
             throw new BottleneckException("corpus " + corpusName + " gave no training tokens at " + hook);
         }
-        return writeInfo(out, d, train, heldOut, normSum, trainRows, !stop.isRequested());
+        return writeInfo(out, d, dt, train, heldOut, normSums, trainRows, !stop.isRequested());
     }
 
-    private StoreInfo writeInfo(Path out, int d, ShardWriter train, ShardWriter heldOut, double normSum, long rows,
-            boolean complete) {
-        double meanNorm = normSum / Math.max(1, rows);
+    private StoreInfo writeInfo(Path out, int d, int dt, ShardWriter train, ShardWriter heldOut, double[] normSums,
+            long rows, boolean complete) {
+        double meanNorm = normSums[0] / Math.max(1, rows);
+        double targetMeanNorm = normSums[1] / Math.max(1, rows);
         StoreInfo info = new StoreInfo(StoreInfo.FORMAT_VERSION, hook.toString(), d, MiniLm.MODEL_NAME, corpusName,
                 documents.size(), excludeSpecial, tokenizer.maxLength(), heldOutEvery, seed, meanNorm,
                 Math.sqrt(d) / meanNorm, shardRows, train.part(), heldOut.part(), complete,
-                "bottleneck " + Version.get());
+                "bottleneck " + Version.get(), targetHook == null ? null : targetHook.toString(), dt,
+                dt > 0 ? targetMeanNorm : 0, dt > 0 ? Math.sqrt(dt) / targetMeanNorm : 0);
         AtomicFiles.write(out.resolve(ActivationStore.INFO), o -> Json.mapper().writeValue(o, info));
         return info;
-    }
-
-    private static double norm(float[] a, int off, int d) {
-        double s = 0;
-        for (int i = 0; i < d; i++) {
-            s += (double) a[off + i] * a[off + i];
-        }
-        return Math.sqrt(s);
     }
 
     /** Settings of a collection; {@code set*} are required. */
@@ -154,6 +167,7 @@ public final class ActivationCollector {
         private MiniLm model;
         private MiniLmTokenizer tokenizer;
         private HookPoint hook;
+        private HookPoint targetHook;
         private List<String> documents;
         private String corpusName = "";
         private long tokens;
@@ -173,6 +187,12 @@ public final class ActivationCollector {
 
         public Builder setHook(String name) {
             this.hook = HookPoint.parse(name);
+            return this;
+        }
+
+        /** Also store a later hook's activations, paired with the first's (transcoder training data). */
+        public Builder optTargetHook(String name) {
+            this.targetHook = name == null ? null : HookPoint.parse(name);
             return this;
         }
 
@@ -231,6 +251,11 @@ public final class ActivationCollector {
             check(model != null && tokenizer != null, "model and tokenizer must be set (setModel)");
             check(hook != null, "hook must be set (setHook), e.g. blocks.3.hook_resid_post");
             hook.checkFor(model.config());
+            if (targetHook != null) {
+                targetHook.checkFor(model.config());
+                check(hook.comesBefore(targetHook), "the target hook must come after the hook, got " + hook + " → "
+                        + targetHook + " (a transcoder predicts a later activation from an earlier one)");
+            }
             check(documents != null && !documents.isEmpty(), "corpus must be set and non-empty (setCorpus)");
             check(tokens >= 1, "tokens must be ≥ 1, got " + tokens);
             check(heldOutEvery == 0 || heldOutEvery >= 2, "held-out every must be 0 (none) or ≥ 2, got " + heldOutEvery);

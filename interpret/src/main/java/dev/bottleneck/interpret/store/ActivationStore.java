@@ -1,6 +1,7 @@
 package dev.bottleneck.interpret.store;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.bottleneck.BottleneckException;
@@ -62,30 +63,50 @@ public final class ActivationStore {
      * model's or synthetic data; token metadata is zero. The scale is computed from the train rows.
      */
     public static ActivationStore create(Path dir, String hook, int d, float[] train, float[] heldOut, long seed) {
+        return create(dir, hook, d, train, heldOut, null, 0, null, null, seed);
+    }
+
+    /**
+     * The same with a paired target hook ({@code targetHook} null: none): {@code trainTarget} and
+     * {@code heldOutTarget} hold, row for row, the target's activations (rows × dTarget).
+     */
+    public static ActivationStore create(Path dir, String hook, int d, float[] train, float[] heldOut,
+            String targetHook, int dTarget, float[] trainTarget, float[] heldOutTarget, long seed) {
         int shardRows = 65536;
-        ShardWriter tw = new ShardWriter(dir, "train", d, shardRows, seed);
-        ShardWriter hw = new ShardWriter(dir, "heldout", d, shardRows, seed + 1);
+        int dt = targetHook == null ? 0 : dTarget;
+        ShardWriter tw = new ShardWriter(dir, "train", d, dt, shardRows, seed);
+        ShardWriter hw = new ShardWriter(dir, "heldout", d, dt, shardRows, seed + 1);
         double normSum = 0;
+        double targetNormSum = 0;
         for (int r = 0; r < train.length / d; r++) {
-            double sq = 0;
-            for (int j = 0; j < d; j++) {
-                sq += (double) train[r * d + j] * train[r * d + j];
+            normSum += norm(train, r * d, d);
+            if (dt > 0) {
+                targetNormSum += norm(trainTarget, r * dt, dt);
             }
-            normSum += Math.sqrt(sq);
-            tw.add(train, r * d, 0, 0, 0);
+            tw.add(train, r * d, trainTarget, r * dt, 0, 0, 0);
         }
         for (int r = 0; r < heldOut.length / d; r++) {
-            hw.add(heldOut, r * d, 0, 0, 0);
+            hw.add(heldOut, r * d, heldOutTarget, r * dt, 0, 0, 0);
         }
         tw.flush();
         hw.flush();
         long rows = train.length / d;
         double meanNorm = normSum / Math.max(1, rows);
+        double targetMeanNorm = targetNormSum / Math.max(1, rows);
         StoreInfo info = new StoreInfo(StoreInfo.FORMAT_VERSION, hook, d, "", "", 0, false, 0, 0, seed, meanNorm,
                 Math.sqrt(d) / meanNorm, shardRows, tw.part(), hw.part(), true,
-                "bottleneck " + dev.bottleneck.Version.get());
+                "bottleneck " + dev.bottleneck.Version.get(), targetHook, dt, dt > 0 ? targetMeanNorm : 0,
+                dt > 0 ? Math.sqrt(dt) / targetMeanNorm : 0);
         dev.bottleneck.io.AtomicFiles.write(dir.resolve(INFO), o -> Json.mapper().writeValue(o, info));
         return new ActivationStore(dir, info);
+    }
+
+    static double norm(float[] a, int off, int d) {
+        double s = 0;
+        for (int i = 0; i < d; i++) {
+            s += (double) a[off + i] * a[off + i];
+        }
+        return Math.sqrt(s);
     }
 
     public StoreInfo info() {
@@ -107,12 +128,22 @@ public final class ActivationStore {
 
     /** The mean row of the first {@code limit} rows (≤ 0: all) of a split, scaled when {@code normalise}. */
     public float[] mean(Split split, long limit, boolean normalise) {
-        int d = info.dIn();
+        return mean(split, limit, normalise, false);
+    }
+
+    /** The same for the paired target hook's rows (scaled by its own scale). */
+    public float[] targetMean(Split split, long limit, boolean normalise) {
+        requirePaired();
+        return mean(split, limit, normalise, true);
+    }
+
+    private float[] mean(Split split, long limit, boolean normalise, boolean target) {
+        int d = target ? info.dTarget() : info.dIn();
         double[] sum = new double[d];
         long n = 0;
         Batches b = batches(split, 8192, false, 0, normalise, limit);
         while (b.hasNext()) {
-            float[] rows = b.next();
+            float[] rows = target ? b.nextPair()[1] : b.next();
             for (int i = 0; i < rows.length; i++) {
                 sum[i % d] += rows[i];
             }
@@ -123,6 +154,13 @@ public final class ActivationStore {
             mean[j] = (float) (sum[j] / Math.max(1, n));
         }
         return mean;
+    }
+
+    private void requirePaired() {
+        if (!info.paired()) {
+            throw new BottleneckException("store " + dir + " holds only " + info.hook() + "; a transcoder needs a "
+                    + "paired store (`bottleneck sae collect --hook A --target-hook B`)");
+        }
     }
 
     /** The first {@code limit} rows (stored order) of a split as one (rows, d) array. */
@@ -169,6 +207,7 @@ public final class ActivationStore {
         private final int batchSize;
         private final boolean normalise;
         private final List<FloatBuffer> shards = new ArrayList<>();
+        private final List<FloatBuffer> targetShards = new ArrayList<>();
         private final int[] order;
         private int next;
 
@@ -184,6 +223,15 @@ public final class ActivationStore {
                 FloatBuffer fb = map(s + ".f32").asFloatBuffer();
                 shards.add(fb);
                 expected += fb.capacity() / info.dIn();
+                if (info.paired()) {
+                    FloatBuffer tb = map(s + ShardWriter.TARGET_SUFFIX).asFloatBuffer();
+                    if (tb.capacity() / info.dTarget() != fb.capacity() / info.dIn()) {
+                        throw new BottleneckException("store " + dir + ": shard " + s + " holds "
+                                + fb.capacity() / info.dIn() + " rows but its target file "
+                                + tb.capacity() / info.dTarget() + "; the store is damaged");
+                    }
+                    targetShards.add(tb);
+                }
             }
             if (expected != p.rows()) {
                 throw new BottleneckException("store " + dir + " lists " + p.rows() + " " + split
@@ -221,18 +269,38 @@ public final class ActivationStore {
 
         /** The next batch, row-major (rows × d). */
         public float[] next() {
-            int d = info.dIn();
             int n = Math.min(batchSize, order.length - next);
+            float[] out = gather(shards, info.dIn(), n, (float) info.scale());
+            next += n;
+            return out;
+        }
+
+        /** The next batch of a paired store: {input rows, target rows}, each row-major. */
+        public float[][] nextPair() {
+            requirePaired();
+            int n = Math.min(batchSize, order.length - next);
+            float[][] out = {gather(shards, info.dIn(), n, (float) info.scale()),
+                gather(targetShards, info.dTarget(), n, (float) info.targetScale())};
+            next += n;
+            return out;
+        }
+
+        /** The next batch of a paired store as (rows, d_in) and (rows, d_target) arrays in {@code manager}. */
+        public NDList nextPair(NDManager manager) {
+            float[][] p = nextPair();
+            return new NDList(manager.create(p[0], new Shape(p[0].length / info.dIn(), info.dIn())),
+                    manager.create(p[1], new Shape(p[1].length / info.dTarget(), info.dTarget())));
+        }
+
+        private float[] gather(List<FloatBuffer> from, int d, int n, float scale) {
             float[] out = new float[n * d];
             for (int i = 0; i < n; i++) {
                 int row = order[next + i];
-                shards.get(row / info.shardRows()).get((row % info.shardRows()) * d, out, i * d, d);
+                from.get(row / info.shardRows()).get((row % info.shardRows()) * d, out, i * d, d);
             }
-            next += n;
             if (normalise) {
-                float s = (float) info.scale();
                 for (int i = 0; i < out.length; i++) {
-                    out[i] *= s;
+                    out[i] *= scale;
                 }
             }
             return out;

@@ -196,4 +196,17 @@ class DarkMatterTest {
             assertTrue(e.getMessage().contains("blocks.1.hook_mlp_out"), e.getMessage());
         }
     }
+
+    @Test
+    void aTranscoderIsRefused() {
+        Random r = new Random(6);
+        ActivationStore store = store("other", () -> 1 + r.nextDouble());
+        SaeConfig c = SaeConfig.builder().setShape(D, D).setHook("blocks.1.hook_mlp_in", "synthetic", 1)
+                .optTarget("blocks.1.hook_mlp_out", D, 1).optArchitecture(SaeArchitecture.RELU).build();
+        try (SparseAutoencoder sae = SparseAutoencoder.empty(c, manager)) {
+            BottleneckException e = assertThrows(BottleneckException.class,
+                    () -> DarkMatter.builder().build().measure(sae, store));
+            assertTrue(e.getMessage().contains("transcoder"), e.getMessage());
+        }
+    }
 }
