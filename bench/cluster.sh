@@ -9,7 +9,9 @@
 #     matching, stacked AE + k-means vs PCA (90 %) + k-means; the map PNG is copied to docs/.
 # Prints one JSON line per run, then a table. Seed 0 everywhere.
 #
-#   bench/cluster.sh [FASHION_ROWS]       (default 10000; 70000 needs the full set and hours on 2 cores)
+#   bench/cluster.sh [FASHION_ROWS] [SECTIONS]   (rows default 10000; 70000 needs the full set and hours on 2 cores;
+#                                                  SECTIONS: some of landsat,playa,fashion, default all)
+#   SEED=1 bench/cluster.sh ...            our seed (scikit-learn's k-means keeps random_state=0)
 #   Effort knobs (environment): PRETRAIN_EPOCHS AE_EPOCHS DEC_T DEC_STEPS CONV_EPOCHS DEPICT_T DEPICT_STEPS
 #   DEPICT_LAMBDA LANDSAT_PRETRAIN LANDSAT_EPOCHS PLAYA_PRETRAIN PLAYA_EPOCHS PLAYA_K; BENCHMARKS.md gives the ones used.
 #   BOTTLENECK="java -Xmx6g -Dai.djl.offline=true -jar cli/target/bottleneck.jar" bench/cluster.sh   (a worktree build)
@@ -17,6 +19,8 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ROWS="${1:-10000}"
+SECTIONS=",${2:-landsat,playa,fashion},"
+SEED="${SEED:-0}"
 read -r -a BN <<< "${BOTTLENECK:-$HERE/bottleneck}"
 DATA="${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
 # shellcheck source=bench/fashion-preflight.sh
@@ -34,7 +38,7 @@ ours() {
   local name="$1" data="$2"; shift 2
   local start end
   start=$(date +%s.%N)
-  "${BN[@]}" cluster --seed 0 --out "$OUT/$name" "$@" >&2
+  "${BN[@]}" cluster --seed "$SEED" --out "$OUT/$name" "$@" >&2
   end=$(date +%s.%N)
   $PY - "$OUT/$name/metrics.json" "$name" "$data" "$start" "$end" <<'PY' | tee -a "$RESULTS"
 import json, sys
@@ -50,12 +54,17 @@ print(json.dumps({"system": "bottleneck", "data": data, "method": name, "rows": 
 PY
 }
 
+if [[ "$SECTIONS" == *,landsat,* ]]; then
 echo "== Statlog Landsat, k = 6"
 $PY "$HERE/bench/peers/sklearn_cluster.py" landsat "$LANDSAT" 6 | tee -a "$RESULTS"
 ours pca-90% statlog-landsat --data "$LANDSAT" --label class --k 6 --method pca
-ours stacked-ae statlog-landsat --data "$LANDSAT" --label class --k 6 --method stacked-ae --layers 64,32 --latent 8 \
-  --pretrain-epochs "${LANDSAT_PRETRAIN:-5}" --epochs "${LANDSAT_EPOCHS:-20}" --batch-size 128
+ours ae-6 statlog-landsat --data "$LANDSAT" --label class --k 6 --method ae --latent 6 \
+  --epochs "${LANDSAT_EPOCHS:-200}" --batch-size 64
+ours stacked-ae-128-64-6 statlog-landsat --data "$LANDSAT" --label class --k 6 --method stacked-ae --layers 128,64 --latent 6 \
+  --pretrain-epochs "${LANDSAT_PRETRAIN:-20}" --epochs "${LANDSAT_EPOCHS:-200}" --batch-size 64
+fi
 
+if [[ "$SECTIONS" == *,playa,* ]]; then
 echo "== Playa scene, 3 x 3 neighbourhood, k = ${PLAYA_K:=6}"
 $PY "$HERE/bench/peers/sklearn_cluster.py" scene "$PLAYA" "$TRUTH" "$PLAYA_K" | tee -a "$RESULTS"
 ours playa-pca-90% playa --data "$PLAYA" --truth "$TRUTH" --neighbourhood 3 --k "$PLAYA_K" --method pca
@@ -64,7 +73,9 @@ ours playa-stacked-ae playa --data "$PLAYA" --truth "$TRUTH" --neighbourhood 3 -
 mkdir -p "$HERE/docs"
 cp "$OUT/playa-stacked-ae/map.png" "$HERE/docs/playa-stacked-ae-map.png"
 cp "$OUT/playa-pca-90%/map.png" "$HERE/docs/playa-pca-map.png"
+fi
 
+if [[ "$SECTIONS" == *,fashion,* ]]; then
 echo "== Fashion-MNIST, first $ROWS training images, k = 10"
 $PY "$HERE/bench/peers/sklearn_cluster.py" fashion "$IMAGES" "$LABELS" "$ROWS" 10 | tee -a "$RESULTS"
 ours kmeans fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method kmeans
@@ -73,6 +84,7 @@ ours dec fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method dec --la
   --pretrain-epochs "${PRETRAIN_EPOCHS:-10}" --epochs "${AE_EPOCHS:-30}" --update-interval "${DEC_T:-140}" --max-iterations "${DEC_STEPS:-4000}"
 ours depict fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method depict --latent 10 \
   --epochs "${CONV_EPOCHS:-10}" --update-interval "${DEPICT_T:-100}" --max-iterations "${DEPICT_STEPS:-1500}" --reconstruction-weight "${DEPICT_LAMBDA:-1}"
+fi
 
 echo "== table"
 $PY - "$RESULTS" <<'PY'
