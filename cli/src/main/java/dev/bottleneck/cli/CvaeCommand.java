@@ -12,14 +12,13 @@ import dev.bottleneck.cvae.QuadrantTask;
 import dev.bottleneck.data.DataSources;
 import dev.bottleneck.data.ImputePolicy;
 import dev.bottleneck.data.Table;
-import dev.bottleneck.engine.Engines;
-import dev.bottleneck.io.AtomicFiles;
 import dev.bottleneck.train.StopSignal;
 import dev.bottleneck.train.TrainingConfig;
 import dev.bottleneck.train.TrainingResult;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -93,20 +92,15 @@ final class CvaeCommand implements Runnable {
         @Option(names = "--rows", defaultValue = "0", description = "Use only the first N images (default 0 = all).")
         int rows;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
-        Path out;
+        @Mixin OutputDirOptions output;
 
-        @Option(names = "--overwrite", description = "Replace --out if it exists.")
-        boolean overwrite;
-
-        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
-        String device;
+        @Mixin DeviceOption device;
 
         @ArgGroup(validate = false, heading = "%nTraining:%n") TrainingOptions training = new TrainingOptions();
 
         @Override
         public void run() {
-            AtomicFiles.refuseExisting(out, overwrite);
+            output.refuseExisting();
             Table images = images(data, rows);
             QuadrantTask task = QuadrantTask.forImages(images, quadrants);
             Table pairs = task.pairs(images);
@@ -115,7 +109,7 @@ final class CvaeCommand implements Runnable {
             StopSignal stop = new StopSignal(true);
             try (ConditionalVae model = ConditionalVae.builder().setTask(task).optKind(k).optHidden(hidden)
                     .optLatent(latent).optAlpha(alpha).optGaussian(GaussianSpec.of(beta, klWarmup))
-                    .optDevice(Engines.device(device)).optSeed(cfg.seed()).build()) {
+                    .optDevice(device.get()).optSeed(cfg.seed()).build()) {
                 // installed once the model is built, so a bad setting never holds the JVM's exit
                 stop.installShutdownHook(120);
                 System.err.printf("training %s on %s: %d images, %d given quadrant(s) → x %d, y %d pixels, hidden %s%s, %d epochs%n",
@@ -124,7 +118,7 @@ final class CvaeCommand implements Runnable {
                         cfg.epochs());
                 TrainingResult result = ConditionalTrainer.builder().setConfig(cfg).optListener(new ConsoleProgress())
                         .optStopSignal(stop).build().fit(model, pairs);
-                ConditionalFiles.save(model, out, overwrite, dir -> {
+                ConditionalFiles.save(model, output.out, output.overwrite, dir -> {
                     ModelOutputs.writeHistory(dir.resolve("history.jsonl"), result.history());
                     if (!result.history().isEmpty()) {
                         ModelOutputs.lossCurve(dir.resolve("loss.png"), result.history());
@@ -133,7 +127,7 @@ final class CvaeCommand implements Runnable {
                 System.err.printf("done: %d epochs in %.1f s%s; kept epoch %d%n", result.history().size(), result.seconds(),
                         stop.isRequested() ? " (stopped on request: the model holds the finished epochs)"
                                 : result.stoppedEarly() ? " (stopped early)" : "", result.bestEpoch());
-                System.err.println("model written to " + out.toAbsolutePath());
+                System.err.println("model written to " + output.out.toAbsolutePath());
             } finally {
                 stop.markFinished();
             }
@@ -165,16 +159,15 @@ final class CvaeCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "PNG", description = "Picture to write.")
         Path out;
 
-        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
-        String device;
+        @Mixin DeviceOption device;
 
         @Override
         public void run() {
             if (n < 1) {
                 throw new BottleneckException("--n must be ≥ 1, got " + n);
             }
-            try (ConditionalVae m = ConditionalVae.load(model, Engines.device(device));
-                    ConditionalVae b = baseline == null ? null : ConditionalVae.load(baseline, Engines.device(device))) {
+            try (ConditionalVae m = ConditionalVae.load(model, device.get());
+                    ConditionalVae b = baseline == null ? null : ConditionalVae.load(baseline, device.get())) {
                 taskOf(m, model);
                 Table images = images(data, 0);
                 int cols = ConditionalCompletion.write(out, m, b, images, ConditionalCompletion.diverseRows(images, n),
@@ -209,12 +202,11 @@ final class CvaeCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "0", description = "Seed of the draws (default 0).")
         long seed;
 
-        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
-        String device;
+        @Mixin DeviceOption device;
 
         @Override
         public void run() {
-            try (ConditionalVae m = ConditionalVae.load(model, Engines.device(device))) {
+            try (ConditionalVae m = ConditionalVae.load(model, device.get())) {
                 QuadrantTask task = taskOf(m, model);
                 Table pairs = task.pairs(images(data, rows));
                 long t0 = System.nanoTime();

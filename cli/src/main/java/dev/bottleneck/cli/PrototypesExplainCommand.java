@@ -3,7 +3,6 @@ package dev.bottleneck.cli;
 import dev.bottleneck.data.DataSources;
 import dev.bottleneck.data.ImputePolicy;
 import dev.bottleneck.data.Table;
-import dev.bottleneck.engine.Engines;
 import dev.bottleneck.prototype.Explanation;
 import dev.bottleneck.prototype.PrototypeFiles;
 import dev.bottleneck.prototype.PrototypeNetwork;
@@ -11,6 +10,7 @@ import dev.bottleneck.prototype.PrototypePlots;
 import dev.bottleneck.BottleneckException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -39,8 +39,7 @@ final class PrototypesExplainCommand implements java.util.concurrent.Callable<In
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the PNG files (created if missing).")
     Path out;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
-    String device;
+    @Mixin DeviceOption device;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +47,7 @@ final class PrototypesExplainCommand implements java.util.concurrent.Callable<In
     public Integer call() {
         PrototypeNetwork net;
         try {
-            net = PrototypeFiles.load(model, Engines.device(device));
+            net = PrototypeFiles.load(model, device.get());
         } catch (BottleneckException e) {
             // no model, or a model of another kind, is a usage error: the one sentence and exit 2
             spec.commandLine().getErr().println("bottleneck: " + e.getMessage());

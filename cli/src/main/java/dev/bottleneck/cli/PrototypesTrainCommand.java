@@ -35,17 +35,12 @@ import java.util.Map;
 final class PrototypesTrainCommand implements Runnable {
     @Mixin DataOptions dataOptions;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace --out if it exists.")
-    boolean overwrite;
+    @Mixin OutputDirOptions output;
 
     @Option(names = "--resume", description = "Continue from the checkpoint OUT.ckpt (its model and settings are used).")
     boolean resume;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
-    String device;
+    @Mixin DeviceOption device;
 
     @Option(names = "--test", paramLabel = "FILE", description = "Labelled data to report accuracy on after training.")
     Path test;
@@ -102,8 +97,8 @@ final class PrototypesTrainCommand implements Runnable {
 
     @Override
     public void run() {
-        AtomicFiles.refuseExisting(out, overwrite);
-        Path ckpt = Checkpoints.besideOutput(out);
+        output.refuseExisting();
+        Path ckpt = Checkpoints.besideOutput(output.out);
         Table data = dataOptions.load();
         Table testData = test == null ? null : DataSources.load(test, dataOptions.label, ImputePolicy.parse(dataOptions.impute));
         PrototypeNetwork net;
@@ -111,7 +106,7 @@ final class PrototypesTrainCommand implements Runnable {
         if (resume) {
             PrototypeCheckpoint state = Checkpoints.readState(ckpt, PrototypeCheckpoint.class);
             tb.fromSettings(state.training());
-            net = PrototypeNetwork.fromConfig(state.model(), Engines.device(device), state.training().optimizer().seed());
+            net = PrototypeNetwork.fromConfig(state.model(), device.get(), state.training().optimizer().seed());
             System.err.printf("resuming from %s: %d of %d epochs done%n", ckpt, state.epochsCompleted(),
                     state.training().optimizer().epochs());
         } else {
@@ -121,7 +116,7 @@ final class PrototypesTrainCommand implements Runnable {
                     .optLossWeights(noPrototypeTerms ? w.withoutPrototypeTerms() : w)
                     .optElastic(elastic ? new ElasticDeformation(elasticSigma, elasticAlpha) : null, elasticFrom);
             net = PrototypeNetwork.builder().forData(data, latent, Activation.parse(activation)).optPrototypes(prototypes)
-                    .optDevice(Engines.device(device)).optSeed(cfg.seed()).build();
+                    .optDevice(device.get()).optSeed(cfg.seed()).build();
         }
         StopSignal stop = new StopSignal(true);
         PrototypeTrainer trainer;
@@ -146,7 +141,7 @@ final class PrototypesTrainCommand implements Runnable {
                 stop.markFinished();
                 throw e;
             }
-            PrototypeFiles.save(net, out, overwrite, dir -> {
+            PrototypeFiles.save(net, output.out, output.overwrite, dir -> {
                 ModelOutputs.writeHistory(dir.resolve("history.jsonl"), result.history());
                 ModelOutputs.lossCurve(dir.resolve("loss.png"), result.history());
                 PrototypePlots.writePrototypes(dir.resolve("prototypes.png"), net);
@@ -154,7 +149,7 @@ final class PrototypesTrainCommand implements Runnable {
             });
             AtomicFiles.deleteRecursively(ckpt);
             System.err.printf("done: %d epochs in %.1f s; model written to %s%n", result.history().size(), result.seconds(),
-                    out.toAbsolutePath());
+                    output.out.toAbsolutePath());
             if (testData != null) {
                 Evaluation e = net.evaluate(testData);
                 System.out.printf("test accuracy %.4f on %d rows of %s (cross-entropy %.4f, reconstruction %.4f)%n",

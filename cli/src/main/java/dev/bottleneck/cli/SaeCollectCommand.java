@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -61,8 +62,7 @@ final class SaeCollectCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Seeds document order and shuffling.")
     long seed;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
-    String device;
+    @Mixin DeviceOption device;
 
     @Override
     public void run() {
@@ -76,7 +76,7 @@ final class SaeCollectCommand implements Runnable {
         }
         List<String> docs = TextCorpus.read(corpus);
         StopSignal stop = new StopSignal(true).installShutdownHook(60);
-        try (NDManager manager = Engines.newManager(Engines.device(device));
+        try (NDManager manager = Engines.newManager(device.get());
                 MiniLm model = MiniLm.load(manager);
                 MiniLmTokenizer tokenizer = MiniLmTokenizer.load(maxLength)) {
             Engines.inferenceMode();

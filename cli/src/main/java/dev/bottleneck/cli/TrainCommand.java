@@ -24,17 +24,12 @@ import java.nio.file.Path;
 final class TrainCommand implements Runnable {
     @Mixin DataOptions dataOptions;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace --out if it exists.")
-    boolean overwrite;
+    @Mixin OutputDirOptions output;
 
     @Option(names = "--resume", description = "Continue from the checkpoint OUT.ckpt (its model and settings are used).")
     boolean resume;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).")
-    String device;
+    @Mixin DeviceOption device;
 
     @ArgGroup(validate = false, heading = "%nModel:%n") ArchitectureOptions arch = new ArchitectureOptions();
 
@@ -42,19 +37,19 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        AtomicFiles.refuseExisting(out, overwrite);
-        Path ckpt = Checkpoints.besideOutput(out);
+        output.refuseExisting();
+        Path ckpt = Checkpoints.besideOutput(output.out);
         Table data = dataOptions.load();
         Autoencoder model;
         TrainingConfig cfg;
         if (resume) {
             CheckpointState state = Checkpoints.readState(ckpt);
             cfg = state.training();
-            model = Autoencoder.fromConfig(state.model(), Engines.device(device), cfg.seed());
+            model = Autoencoder.fromConfig(state.model(), device.get(), cfg.seed());
             System.err.printf("resuming from %s: %d of %d epochs done%n", ckpt, state.epochsCompleted(), cfg.epochs());
         } else {
             cfg = training.build();
-            model = arch.build(data, cfg.seed(), Engines.device(device));
+            model = arch.build(data, cfg.seed(), device.get());
         }
         // installed only now that the model exists: the try below always marks it finished, so a
         // failure above (bad data, --latent 0, no checkpoint) never holds the JVM's exit for 120 s
@@ -78,11 +73,11 @@ final class TrainCommand implements Runnable {
                 stop.markFinished();
                 throw e;
             }
-            ModelOutputs.write(model, result, data, out, overwrite);
+            ModelOutputs.write(model, result, data, output.out, output.overwrite);
             AtomicFiles.deleteRecursively(ckpt);
             System.err.printf("done: %d epochs in %.1f s%s; kept epoch %d%n", result.history().size(), result.seconds(),
                     result.stoppedEarly() ? " (stopped early)" : "", result.bestEpoch());
-            System.err.println("model written to " + out.toAbsolutePath() + " (loss curve: " + out.resolve("loss.png") + ")");
+            System.err.println("model written to " + output.out.toAbsolutePath() + " (loss curve: " + output.out.resolve("loss.png") + ")");
         } finally {
             stop.markFinished();
         }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import dev.bottleneck.BottleneckException;
 import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.train.StopSignal;
 
@@ -38,11 +37,7 @@ public final class Dec {
     public DeepClusteringResult fit(Autoencoder model, float[] scaled, int n, KMeansResult start, StopSignal stop,
             IntConsumer progress) {
         int k = start.k();
-        int latent = model.latent();
-        if (start.centroids()[0].length != latent) {
-            throw new BottleneckException("the initial centres have " + start.centroids()[0].length
-                    + " values but the model's code has " + latent);
-        }
+        int latent = TargetTraining.checkCentres(model, start);
         try (NDManager run = model.manager().newSubManager()) {
             Map<String, Parameter> params = new LinkedHashMap<>();
             model.parameters().forEach((name, p) -> {
@@ -51,10 +46,7 @@ public final class Dec {
                 }
             });
             NDArray mu = run.create(KMeans.flatten(start.centroids()), new Shape(k, latent));
-            mu.setRequiresGradient(true);
-            Parameter centres = Parameter.builder().setName("centres").setType(Parameter.Type.WEIGHT).build();
-            centres.setArray(mu);
-            params.put("clustering.centres", centres);
+            params.put("clustering.centres", TargetTraining.trainable("centres", mu));
             TargetTraining.Head head = new TargetTraining.Head() {
                 @Override
                 public Map<String, Parameter> parameters() {
@@ -68,12 +60,7 @@ public final class Dec {
 
                 @Override
                 public float[] target(float[] q, int rows, int k) {
-                    double[] f = new double[k];
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < k; j++) {
-                            f[j] += q[i * k + j];
-                        }
-                    }
+                    double[] f = TargetTraining.clusterSizes(q, rows, k);
                     double[] p = new double[rows * k];
                     for (int i = 0; i < p.length; i++) {
                         p[i] = (double) q[i] * q[i] / f[i % k];

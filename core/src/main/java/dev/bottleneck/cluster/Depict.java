@@ -49,11 +49,7 @@ public final class Depict {
     public DeepClusteringResult fit(Autoencoder model, float[] scaled, int n, KMeansResult start, StopSignal stop,
             IntConsumer progress) {
         int k = start.k();
-        int latent = model.latent();
-        if (start.centroids()[0].length != latent) {
-            throw new BottleneckException("the initial centres have " + start.centroids()[0].length
-                    + " values but the model's code has " + latent);
-        }
+        int latent = TargetTraining.checkCentres(model, start);
         // τ: the k-means inertia per row
         float tau = (float) Math.max(start.inertia() / start.assignments().length, 1e-6);
         float[] theta = new float[latent * k];
@@ -69,8 +65,8 @@ public final class Depict {
             Map<String, Parameter> params = new LinkedHashMap<>(model.parameters());
             NDArray w = run.create(theta, new Shape(latent, k));
             NDArray b = run.create(bias, new Shape(k));
-            params.put("clustering.weight", trainable("weight", w));
-            params.put("clustering.bias", trainable("bias", b));
+            params.put("clustering.weight", TargetTraining.trainable("weight", w));
+            params.put("clustering.bias", TargetTraining.trainable("bias", b));
             TargetTraining.Head head = new TargetTraining.Head() {
                 @Override
                 public Map<String, Parameter> parameters() {
@@ -84,12 +80,7 @@ public final class Depict {
 
                 @Override
                 public float[] target(float[] p, int rows, int k) {
-                    double[] f = new double[k];
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < k; j++) {
-                            f[j] += p[i * k + j];
-                        }
-                    }
+                    double[] f = TargetTraining.clusterSizes(p, rows, k);
                     double[] q = new double[rows * k];
                     for (int i = 0; i < q.length; i++) {
                         q[i] = p[i] / Math.sqrt(Math.max(f[i % k], 1e-12));
@@ -111,12 +102,5 @@ public final class Depict {
 
     private static NDArray logP(NDArray z, NDArray w, NDArray b) {
         return z.matMul(w).add(b).logSoftmax(1);
-    }
-
-    private static Parameter trainable(String name, NDArray array) {
-        array.setRequiresGradient(true);
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
-        p.setArray(array);
-        return p;
     }
 }

@@ -131,6 +131,37 @@ final class TargetTraining {
         return new DeepClusteringResult(labels, rows, List.copyOf(history), it, converged);
     }
 
+    /**
+     * Refuses initial centres whose width is not the model's code width; returns that width.
+     */
+    static int checkCentres(Autoencoder model, KMeansResult start) {
+        int latent = model.latent();
+        if (start.centroids()[0].length != latent) {
+            throw new BottleneckException("the initial centres have " + start.centroids()[0].length
+                    + " values but the model's code has " + latent);
+        }
+        return latent;
+    }
+
+    /** A clustering layer's tensor as a trainable parameter (gradients on), for {@link Head#parameters()}. */
+    static Parameter trainable(String name, NDArray array) {
+        array.setRequiresGradient(true);
+        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        p.setArray(array);
+        return p;
+    }
+
+    /** Soft cluster sizes f_j = Σ_i q_ij of row-major n × k assignments: what both targets divide by. */
+    static double[] clusterSizes(float[] q, int n, int k) {
+        double[] f = new double[k];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                f[j] += q[i * k + j];
+            }
+        }
+        return f;
+    }
+
     /** The code of scaled rows, through the model's bottleneck (its mean, for a VAE). */
     static NDArray code(Autoencoder model, NDArray x, boolean training) {
         NDArray enc = model.encodeRaw(x, training);

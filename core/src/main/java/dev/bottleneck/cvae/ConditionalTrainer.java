@@ -7,44 +7,37 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.bottleneck.BottleneckException;
-import dev.bottleneck.Version;
 import dev.bottleneck.data.Split;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
-import dev.bottleneck.io.Hashes;
 import dev.bottleneck.model.ModelFiles;
-import dev.bottleneck.model.Provenance;
 import dev.bottleneck.train.AdamOptimizer;
-import dev.bottleneck.train.EpochRecord;
 import dev.bottleneck.train.LearningRateSchedule;
 import dev.bottleneck.train.StopSignal;
 import dev.bottleneck.train.Trainer;
 import dev.bottleneck.train.TrainingConfig;
 import dev.bottleneck.train.TrainingListener;
 import dev.bottleneck.train.TrainingResult;
+import dev.bottleneck.train.TrainingRun;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Minibatch Adam for a {@link ConditionalVae} on (x, y) rows, with the shared {@link Trainer}'s
  * conventions and pieces: {@link TrainingConfig} settings, {@link AdamOptimizer} and {@link
- * LearningRateSchedule}, the same seeded split ({@link Split}), per-epoch row order ({@link
- * Trainer#permutation}) and engine reseeding, early stopping that keeps the best epoch's weights,
- * a {@link TrainingListener} for progress, {@link Provenance} in the saved config, and one
- * sub-manager per step so memory stays flat.
+ * LearningRateSchedule}, per-epoch row order ({@link Trainer#permutation}), and {@link
+ * TrainingRun} for the seeded split, engine reseeding, epoch records, early stopping that keeps
+ * the best epoch's weights and the provenance in the saved config; one sub-manager per step so
+ * memory stays flat.
  *
  * <p>Why a loop of its own: the shared trainer drives an {@link dev.bottleneck.model.Autoencoder}
  * (one input, its scaler, its forward pass); a conditional model has two inputs and its own
  * objective. What this loop does not have: checkpoints and resume. A stop request (Ctrl-C) ends
  * training after the current step and returns normally, the model holding the weights trained
  * so far (or the best epoch's), so finished work is kept; {@link TrainingResult#history()} says
- * how many epochs ran.
+ * how many epochs ran. As in the shared trainer, a {@link StopSignal} whose caller finishes it is
+ * left unmarked, so a command line can save the model before the JVM exits.
  */
 public final class ConditionalTrainer {
     private final TrainingConfig config;
@@ -66,11 +59,7 @@ public final class ConditionalTrainer {
      * images), values in [0, 1] for y. Pixels are used as they are (no scaler).
      */
     public TrainingResult fit(ConditionalVae model, Table pairs) {
-        try {
-            return run(model, pairs);
-        } finally {
-            stop.markFinished();
-        }
+        return TrainingRun.finishing(stop, () -> run(model, pairs));
     }
 
     private TrainingResult run(ConditionalVae model, Table pairs) {
@@ -81,34 +70,26 @@ public final class ConditionalTrainer {
             throw new BottleneckException(pairs.source() + " has " + pairs.cols() + " columns but the model expects "
                     + d + " (" + dx + " of x, then " + spec.outputWidth() + " of y)");
         }
-        Split split = Split.of(pairs, config.validationFraction(), config.seed());
+        TrainingRun run = new TrainingRun(config, null, listener);
+        Split split = run.split(pairs);
         Table train = split.train();
         Table val = split.validation();
-        if (train.rows() < 1) {
-            throw new BottleneckException("there are no training rows left after holding out " + val.rows()
-                    + " for validation (the data has " + pairs.rows() + " rows)");
-        }
-        float[] rows = train.values();
         int n = train.rows();
         int batch = Math.min(config.batchSize(), n);
         int batches = (n + batch - 1) / batch;
         LearningRateSchedule schedule = new LearningRateSchedule(config, (long) batches * config.epochs());
         Map<String, Parameter> params = model.parameters();
-        List<EpochRecord> history = new ArrayList<>();
-        Double best = null;
-        int bestEpoch = 0;
-        int bad = 0;
         byte[] bestWeights = null;
         boolean stoppedEarly = false;
-        long t0 = System.nanoTime();
+        run.startClock();
         float[] buf = new float[batch * d];
         try (AdamOptimizer opt = new AdamOptimizer(config, model.manager())) {
             for (int epoch = 0; epoch < config.epochs() && !stop.isRequested(); epoch++) {
                 long e0 = System.nanoTime();
                 int[] order = Trainer.permutation(n, config.seed(), epoch);
                 // reseeded per epoch as the shared trainer does, so sampling is reproducible
-                Engines.seed(config.seed() * 1_000_003L + epoch * 7919L);
-                listener.onEpochStart(epoch + 1, config.epochs(), batches, 0);
+                run.seedEngine(epoch, 0);
+                run.beginEpoch(epoch, batches);
                 double lossSum = 0;
                 int lossCount = 0;
                 Map<String, Double> termSums = new LinkedHashMap<>();
@@ -134,10 +115,7 @@ public final class ConditionalTrainer {
                             termSums.merge(t.getKey(), (double) t.getValue().getFloat(), Double::sum);
                         }
                     }
-                    if (!Double.isFinite(loss)) {
-                        throw new BottleneckException("training diverged: the loss became " + loss + " at epoch "
-                                + (epoch + 1) + ", batch " + (b + 1) + " (try a lower --lr or --clip-norm)");
-                    }
+                    TrainingRun.checkFinite(loss, epoch, b, "try a lower --lr or --clip-norm");
                     lossSum += loss;
                     lossCount++;
                     listener.onBatch(epoch + 1, b + 1, loss);
@@ -146,40 +124,25 @@ public final class ConditionalTrainer {
                     break; // stopped inside the epoch: it is not recorded as finished
                 }
                 Double valLoss = val.rows() > 0 ? validationLoss(model, val) : null;
-                Map<String, Double> terms = new LinkedHashMap<>();
-                final int steps = lossCount;
-                termSums.forEach((k, v) -> terms.put(k, v / steps));
-                EpochRecord rec = new EpochRecord(epoch + 1, opt.step(), lossSum / lossCount, valLoss, terms,
-                        schedule.at(Math.max(0, opt.step() - 1)), (System.nanoTime() - e0) / 1e9);
-                history.add(rec);
-                listener.onEpochEnd(rec, config.epochs());
-                if (valLoss != null && (best == null || valLoss < best - config.minDelta())) {
-                    best = valLoss;
-                    bestEpoch = epoch + 1;
-                    bad = 0;
-                    if (config.patience() > 0) {
-                        bestWeights = ModelFiles.weightsBytes(params);
-                    }
-                } else if (valLoss != null) {
-                    bad++;
+                run.endEpoch(epoch, opt, schedule, lossSum, lossCount, valLoss, TrainingRun.means(termSums, lossCount), e0);
+                if (run.improved(valLoss, epoch) && config.patience() > 0) {
+                    bestWeights = ModelFiles.weightsBytes(params);
                 }
-                if (config.patience() > 0 && bad >= config.patience()) {
+                if (run.patienceRunOut()) {
                     stoppedEarly = true;
                     break;
                 }
             }
         }
-        int kept = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+        int kept = run.lastEpoch();
         if (bestWeights != null) {
             ModelFiles.loadWeights(params, bestWeights, "the best-epoch snapshot");
-            kept = bestEpoch;
+            kept = run.bestEpoch();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        model.setTrainingRecord(config, new Provenance(pairs.source(), hashOf(pairs), train.rows(), val.rows(), null,
-                pairs.labelColumn().orElse(null), config.seed(), Instant.now().toString(), Version.get(),
-                Engines.describe(), System.getProperty("java.version"), model.manager().getDevice().toString(),
-                history.size(), seconds, best, false));
-        return new TrainingResult(history, kept, stoppedEarly, false, seconds);
+        double seconds = run.seconds();
+        model.setTrainingRecord(config, run.provenance(pairs, Trainer.hashOf(pairs), split, null,
+                model.manager().getDevice().toString(), seconds, run.best(), false));
+        return new TrainingResult(run.history(), kept, stoppedEarly, false, seconds);
     }
 
     /** Mean of {@link ConditionalVae#validationLoss} over the rows, in inference mode. */
@@ -200,15 +163,6 @@ public final class ConditionalTrainer {
             }
         }
         return sum / val.rows();
-    }
-
-    private static String hashOf(Table data) {
-        try {
-            Path p = Path.of(data.source());
-            return Files.isRegularFile(p) ? Hashes.sha256(p) : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     /** DJL-style builder: {@code setConfig} is required; the rest optional. */

@@ -7,30 +7,24 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.bottleneck.BottleneckException;
-import dev.bottleneck.Version;
 import dev.bottleneck.data.Scaler;
 import dev.bottleneck.data.ScalerKind;
 import dev.bottleneck.data.Split;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
-import dev.bottleneck.model.Provenance;
 import dev.bottleneck.train.AdamOptimizer;
 import dev.bottleneck.train.Checkpoints;
-import dev.bottleneck.train.EpochRecord;
 import dev.bottleneck.train.LearningRateSchedule;
 import dev.bottleneck.train.StopSignal;
 import dev.bottleneck.train.Trainer;
 import dev.bottleneck.train.TrainingConfig;
-import dev.bottleneck.train.TrainingInterruptedException;
 import dev.bottleneck.train.TrainingListener;
 import dev.bottleneck.train.TrainingResult;
+import dev.bottleneck.train.TrainingRun;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -42,7 +36,8 @@ import java.util.Random;
  * loss of the rows alone, while this one needs each row's label and a model of another shape (a
  * classifier head and prototypes). The pieces are shared instead: {@link AdamOptimizer}, {@link
  * LearningRateSchedule} (warm-up, cosine decay), {@link Trainer#permutation} for the seeded epoch
- * order, {@link Checkpoints} generations, {@link TrainingListener} progress and {@link StopSignal}.
+ * order, {@link Checkpoints} generations, {@link TrainingListener} progress, {@link StopSignal}, and
+ * {@link TrainingRun} for the run's bookkeeping (resume, epoch records, stop messages, provenance).
  *
  * <p>Reproducibility: split, row order, engine generator and deformation fields are all functions
  * of (seed, epoch, batch), so a resumed run continues exactly as an uninterrupted one. Memory:
@@ -77,13 +72,7 @@ public final class PrototypeTrainer {
      * training split here). When resuming, weights, optimizer state and scaler come from the checkpoint.
      */
     public TrainingResult fit(PrototypeNetwork net, Table data) {
-        try {
-            return run(net, data);
-        } finally {
-            if (!stop.callerFinishes()) {
-                stop.markFinished();
-            }
-        }
+        return TrainingRun.finishing(stop, () -> run(net, data));
     }
 
     private TrainingResult run(PrototypeNetwork net, Table data) {
@@ -93,15 +82,12 @@ public final class PrototypeTrainer {
                     + " feature columns but the prototype network expects " + net.inputWidth());
         }
         net.labelIndices(data); // every label known before any work
+        TrainingRun run = new TrainingRun(cfg, checkpointDir, listener);
         String sha = Trainer.hashOf(data);
         PrototypeCheckpoint resumed = null;
         if (resume) {
             resumed = Checkpoints.readState(checkpointDir, PrototypeCheckpoint.class);
-            if (resumed.dataSha256() != null && sha != null && !resumed.dataSha256().equals(sha)) {
-                throw new BottleneckException("cannot resume from " + checkpointDir
-                        + ": it was trained on different data (SHA-256 " + resumed.dataSha256().substring(0, 12)
-                        + "…, this file has " + sha.substring(0, 12) + "…)");
-            }
+            run.checkSameData(resumed.dataSha256(), sha);
         }
         Split split = Split.of(data, cfg.validationFraction(), cfg.seed());
         Table train = split.train();
@@ -131,13 +117,7 @@ public final class PrototypeTrainer {
         LossWeights w = settings.lossWeights();
 
         try (AdamOptimizer opt = new AdamOptimizer(cfg, net.manager())) {
-            int startEpoch = 0;
-            int startBatch = 0;
-            double carriedLoss = 0;
-            int carriedBatches = 0;
             Map<String, Double> carriedTerms = Map.of();
-            double priorSeconds = 0;
-            List<EpochRecord> history = new ArrayList<>();
             if (resumed != null) {
                 if (!resumed.model().architecture().equals(net.config().architecture())
                         || resumed.model().prototypes() != net.prototypeCount()) {
@@ -147,26 +127,21 @@ public final class PrototypeTrainer {
                 try (NDManager tmp = net.manager().newSubManager()) {
                     Checkpoints.restore(checkpointDir, params, opt, resumed.step(), tmp);
                 }
-                startEpoch = resumed.epochsCompleted();
-                startBatch = resumed.nextBatch();
-                carriedLoss = resumed.epochLossSum();
-                carriedBatches = resumed.epochBatches();
+                run.resume(resumed.epochsCompleted(), resumed.nextBatch(), resumed.epochLossSum(),
+                        resumed.epochBatches(), resumed.history(), resumed.seconds());
                 carriedTerms = resumed.termSums() == null ? Map.of() : resumed.termSums();
-                history.addAll(resumed.history());
-                priorSeconds = resumed.seconds();
             }
-            long t0 = System.nanoTime();
+            run.startClock();
             float[] buf = new float[batch * d];
             int[] ybuf = new int[batch];
-            for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+            for (int epoch = run.startEpoch(); epoch < cfg.epochs(); epoch++) {
                 long e0 = System.nanoTime();
                 int[] order = Trainer.permutation(n, cfg.seed(), epoch);
-                int first = epoch == startEpoch ? startBatch : 0;
                 boolean deform = settings.elastic() != null && image != null && epoch + 1 >= settings.elasticFromEpoch();
-                double lossSum = epoch == startEpoch ? carriedLoss : 0;
-                int lossCount = epoch == startEpoch ? carriedBatches : 0;
-                Map<String, Double> terms = new LinkedHashMap<>(epoch == startEpoch ? carriedTerms : Map.of());
-                listener.onEpochStart(epoch + 1, cfg.epochs(), batches, first);
+                double lossSum = run.carriedLoss(epoch);
+                int lossCount = run.carriedBatches(epoch);
+                Map<String, Double> terms = new LinkedHashMap<>(epoch == run.startEpoch() ? carriedTerms : Map.of());
+                int first = run.beginEpoch(epoch, batches);
                 for (int b = first; b < batches; b++) {
                     int from = b * batch;
                     int count = Math.min(batch, n - from);
@@ -179,7 +154,7 @@ public final class PrototypeTrainer {
                         settings.elastic().apply(rows, count, image[0], image[1], image[2],
                                 new Random(cfg.seed() * 1_000_003L + epoch * 100_019L + b));
                     }
-                    Engines.seed(cfg.seed() * 1_000_003L + epoch * 7919L + b);
+                    run.seedEngine(epoch, b);
                     double lr = schedule.at(opt.step());
                     float[] values;
                     try (NDManager step = net.manager().newSubManager()) {
@@ -200,10 +175,7 @@ public final class PrototypeTrainer {
                         opt.update(params, lr, step);
                     }
                     double loss = values[0];
-                    if (!Double.isFinite(loss)) {
-                        throw new BottleneckException("training diverged: the loss became " + loss + " at epoch "
-                                + (epoch + 1) + ", batch " + (b + 1) + " (try a lower learning rate)");
-                    }
+                    TrainingRun.checkFinite(loss, epoch, b, "try a lower learning rate");
                     lossSum += loss;
                     lossCount++;
                     terms.merge("cross_entropy", (double) values[1], Double::sum);
@@ -212,53 +184,36 @@ public final class PrototypeTrainer {
                     terms.merge("r2", (double) values[4], Double::sum);
                     listener.onBatch(epoch + 1, b + 1, loss);
                     if (stop.isRequested() && b + 1 < batches) {
-                        checkpoint(net, opt, new PrototypeCheckpoint(net.config(), settings, sha, epoch, b + 1, opt.step(),
-                                lossSum, lossCount, terms, history, priorSeconds + (System.nanoTime() - t0) / 1e9));
-                        throw interrupted(epoch, b + 1, batches);
+                        checkpoint(run, net, opt, sha, epoch, b + 1, lossSum, lossCount, terms);
+                        throw run.interrupted(epoch, b + 1, batches);
                     }
                 }
-                Map<String, Double> means = new LinkedHashMap<>();
-                for (Map.Entry<String, Double> t : terms.entrySet()) {
-                    means.put(t.getKey(), t.getValue() / Math.max(1, lossCount));
-                }
+                Map<String, Double> means = TrainingRun.means(terms, lossCount);
                 Double valLoss = null;
                 if (valRows != null) {
                     Evaluation e = net.evaluateScaled(valRows, valLabels, val.rows());
                     valLoss = e.crossEntropy();
                     means.put("validation_accuracy", e.accuracy());
                 }
-                EpochRecord rec = new EpochRecord(epoch + 1, opt.step(), lossSum / Math.max(1, lossCount), valLoss, means,
-                        schedule.at(Math.max(0, opt.step() - 1)), (System.nanoTime() - e0) / 1e9);
-                history.add(rec);
-                listener.onEpochEnd(rec, cfg.epochs());
-                checkpoint(net, opt, new PrototypeCheckpoint(net.config(), settings, sha, epoch + 1, 0, opt.step(), 0, 0,
-                        Map.of(), history, priorSeconds + (System.nanoTime() - t0) / 1e9));
+                run.endEpoch(epoch, opt, schedule, lossSum, lossCount, valLoss, means, e0);
+                checkpoint(run, net, opt, sha, epoch + 1, 0, 0, 0, Map.of());
                 if (stop.isRequested() && epoch + 1 < cfg.epochs()) {
-                    throw interrupted(epoch + 1, 0, batches);
+                    throw run.interrupted(epoch + 1, 0, batches);
                 }
             }
-            double seconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
-            net.setTrainingRecord(settings, new Provenance(data.source(), sha, train.rows(), val.rows(), data.columns(),
-                    data.labelColumn().orElse(null), cfg.seed(), Instant.now().toString(), Version.get(),
-                    Engines.describe(), System.getProperty("java.version"), net.manager().getDevice().toString(),
-                    history.size(), seconds, null, resumed != null));
-            return new TrainingResult(history, history.isEmpty() ? 0 : history.get(history.size() - 1).epoch(), false,
-                    resumed != null, seconds);
+            double seconds = run.seconds();
+            net.setTrainingRecord(settings, run.provenance(data, sha, split, data.columns(),
+                    net.manager().getDevice().toString(), seconds, null, resumed != null));
+            return new TrainingResult(run.history(), run.lastEpoch(), false, resumed != null, seconds);
         }
     }
 
-    private void checkpoint(PrototypeNetwork net, AdamOptimizer opt, PrototypeCheckpoint state) {
-        if (checkpointDir == null) {
-            return;
-        }
-        Checkpoints.save(checkpointDir, state, state.step(), net.parameters(), opt, null);
-        listener.onCheckpoint(checkpointDir);
-    }
-
-    private TrainingInterruptedException interrupted(int epoch, int batch, int batches) {
-        String where = batch == 0 ? "after epoch " + epoch : "in epoch " + (epoch + 1) + " after batch " + batch + " of " + batches;
-        return new TrainingInterruptedException("training stopped " + where
-                + (checkpointDir != null ? "; checkpoint saved in " + checkpointDir + " (continue with --resume)" : ""));
+    /** Saves the run's state at (epochsCompleted, nextBatch) when there is a checkpoint directory. */
+    private void checkpoint(TrainingRun run, PrototypeNetwork net, AdamOptimizer opt, String sha, int epochsCompleted,
+            int nextBatch, double lossSum, int lossCount, Map<String, Double> termSums) {
+        run.checkpoint(() -> Checkpoints.save(checkpointDir, new PrototypeCheckpoint(net.config(), settings, sha,
+                epochsCompleted, nextBatch, opt.step(), lossSum, lossCount, termSums, run.history(), run.seconds()),
+                opt.step(), net.parameters(), opt, null));
     }
 
     /** DJL-style builder: {@code setConfig} required, the rest optional; checked at {@link #build()}. */

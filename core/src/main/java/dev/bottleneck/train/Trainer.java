@@ -4,23 +4,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.bottleneck.BottleneckException;
-import dev.bottleneck.Version;
 import dev.bottleneck.data.Scaler;
 import dev.bottleneck.data.ScalerKind;
 import dev.bottleneck.data.Split;
 import dev.bottleneck.data.Table;
-import dev.bottleneck.engine.Engines;
 import dev.bottleneck.io.Hashes;
 import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.model.ModelFiles;
-import dev.bottleneck.model.Provenance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -64,13 +58,7 @@ public final class Trainer {
      * checkpoint.
      */
     public TrainingResult fit(Autoencoder model, Table data) {
-        try {
-            return run(model, data);
-        } finally {
-            if (!stop.callerFinishes()) {
-                stop.markFinished();
-            }
-        }
+        return TrainingRun.finishing(stop, () -> run(model, data));
     }
 
     private TrainingResult run(Autoencoder model, Table data) {
@@ -78,23 +66,16 @@ public final class Trainer {
             throw new BottleneckException((data.source() == null ? "the data" : data.source()) + " has "
                     + data.cols() + " feature columns but the model expects " + model.inputWidth());
         }
+        TrainingRun run = new TrainingRun(config, checkpointDir, listener);
         String sha = dataSha256 != null ? dataSha256 : hashOf(data);
         CheckpointState resumed = null;
         if (resume) {
             resumed = Checkpoints.readState(checkpointDir);
-            if (resumed.dataSha256() != null && sha != null && !resumed.dataSha256().equals(sha)) {
-                throw new BottleneckException("cannot resume from " + checkpointDir
-                        + ": it was trained on different data (SHA-256 " + resumed.dataSha256().substring(0, 12)
-                        + "…, this file has " + sha.substring(0, 12) + "…)");
-            }
+            run.checkSameData(resumed.dataSha256(), sha);
         }
-        Split split = Split.of(data, config.validationFraction(), config.seed());
+        Split split = run.split(data);
         Table train = split.train();
         Table val = split.validation();
-        if (train.rows() < 1) {
-            throw new BottleneckException("there are no training rows left after holding out "
-                    + val.rows() + " for validation (the data has " + data.rows() + " rows)");
-        }
         if (resumed != null) {
             model.setScaler(Scaler.fromJson(resumed.model().scaler()), data);
         } else {
@@ -113,44 +94,28 @@ public final class Trainer {
         try (AdamOptimizer opt = new AdamOptimizer(config, model.manager());
                 NDManager bestManager = model.manager().newSubManager();
                 BatchPrefetcher batchRows = new BatchPrefetcher(trainRows, d, batch)) {
-            int startEpoch = 0;
-            int startBatch = 0;
-            double carriedLoss = 0;
-            int carriedBatches = 0;
-            Double best = null;
-            int bestEpoch = 0;
-            int bad = 0;
-            double priorSeconds = 0;
-            List<EpochRecord> history = new ArrayList<>();
             NDList bestWeights = null;
             if (resumed != null) {
                 restore(resumed, params, opt, model);
-                startEpoch = resumed.epochsCompleted();
-                startBatch = resumed.nextBatch();
-                carriedLoss = resumed.epochLossSum();
-                carriedBatches = resumed.epochBatches();
-                best = resumed.bestValidationLoss();
-                bestEpoch = resumed.bestEpoch();
-                bad = resumed.badEpochs();
-                history.addAll(resumed.history());
-                priorSeconds = resumed.seconds();
+                run.resume(resumed.epochsCompleted(), resumed.nextBatch(), resumed.epochLossSum(),
+                        resumed.epochBatches(), resumed.history(), resumed.seconds());
+                run.resumeBest(resumed.bestValidationLoss(), resumed.bestEpoch(), resumed.badEpochs());
                 if (Checkpoints.has(checkpointDir, Checkpoints.BEST)) {
                     bestWeights = Checkpoints.readList(checkpointDir, Checkpoints.BEST, bestManager);
                 }
             }
-            long t0 = System.nanoTime();
+            run.startClock();
             boolean stoppedEarly = false;
             Map<String, Double> termSums = new LinkedHashMap<>();
-            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            for (int epoch = run.startEpoch(); epoch < config.epochs(); epoch++) {
                 long e0 = System.nanoTime();
                 int[] order = permutation(n, config.seed(), epoch);
-                int first = epoch == startEpoch ? startBatch : 0;
-                // the engine's generator is reseeded per epoch (and per resume point) so noise is reproducible
-                Engines.seed(config.seed() * 1_000_003L + epoch * 7919L + first);
-                double lossSum = epoch == startEpoch ? carriedLoss : 0;
-                int lossCount = epoch == startEpoch ? carriedBatches : 0;
                 termSums.clear();
-                listener.onEpochStart(epoch + 1, config.epochs(), batches, first);
+                int first = run.beginEpoch(epoch, batches);
+                // the engine's generator is reseeded per epoch (and per resume point) so noise is reproducible
+                run.seedEngine(epoch, first);
+                double lossSum = run.carriedLoss(epoch);
+                int lossCount = run.carriedBatches(epoch);
                 for (int b = first; b < batches; b++) {
                     int from = b * batch;
                     int count = Math.min(batch, n - from);
@@ -160,79 +125,51 @@ public final class Trainer {
                     }
                     double lr = schedule.at(opt.step());
                     double loss = TrainingStep.run(model, opt, rows, count, lr, termSums);
-                    if (!Double.isFinite(loss)) {
-                        throw new BottleneckException("training diverged: the loss became " + loss
-                                + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
-                                + " (try a lower --lr, --clip-norm, or check the data for extreme values)");
-                    }
+                    TrainingRun.checkFinite(loss, epoch, b,
+                            "try a lower --lr, --clip-norm, or check the data for extreme values");
                     lossSum += loss;
                     lossCount++;
                     listener.onBatch(epoch + 1, b + 1, loss);
                     if (stop.isRequested() && b + 1 < batches) {
-                        double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
-                        checkpoint(model, opt, bestWeights, new CheckpointState(model.config(), config, sha, epoch,
-                                b + 1, opt.step(), lossSum, lossCount, best, bestEpoch, bad, history, secs));
-                        throw interrupted(epoch, b + 1, batches);
+                        checkpoint(run, model, opt, bestWeights, sha, epoch, b + 1, lossSum, lossCount);
+                        throw run.interrupted(epoch, b + 1, batches);
                     }
                 }
                 Double valLoss = valRows == null ? null : meanScore(model, valRows, val.rows());
-                Map<String, Double> terms = new LinkedHashMap<>();
-                for (Map.Entry<String, Double> t : termSums.entrySet()) {
-                    terms.put(t.getKey(), t.getValue() / Math.max(1, lossCount));
-                }
-                EpochRecord rec = new EpochRecord(epoch + 1, opt.step(), lossSum / Math.max(1, lossCount), valLoss,
-                        terms, schedule.at(Math.max(0, opt.step() - 1)), (System.nanoTime() - e0) / 1e9);
-                history.add(rec);
-                listener.onEpochEnd(rec, config.epochs());
-                if (valLoss != null && (best == null || valLoss < best - config.minDelta())) {
-                    best = valLoss;
-                    bestEpoch = epoch + 1;
-                    bad = 0;
-                    if (config.patience() > 0) {
-                        if (bestWeights != null) {
-                            bestWeights.close();
-                        }
-                        bestWeights = Checkpoints.snapshot(params, bestManager);
+                run.endEpoch(epoch, opt, schedule, lossSum, lossCount, valLoss, TrainingRun.means(termSums, lossCount), e0);
+                if (run.improved(valLoss, epoch) && config.patience() > 0) {
+                    if (bestWeights != null) {
+                        bestWeights.close();
                     }
-                } else if (valLoss != null) {
-                    bad++;
+                    bestWeights = Checkpoints.snapshot(params, bestManager);
                 }
-                stoppedEarly = config.patience() > 0 && bad >= config.patience();
-                double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
-                if (checkpointDir != null) {
-                    checkpoint(model, opt, bestWeights, new CheckpointState(model.config(), config, sha, epoch + 1, 0,
-                            opt.step(), 0, 0, best, bestEpoch, bad, history, secs));
-                }
+                stoppedEarly = run.patienceRunOut();
+                checkpoint(run, model, opt, bestWeights, sha, epoch + 1, 0, 0, 0);
                 if (stoppedEarly) {
                     break;
                 }
                 if (stop.isRequested() && epoch + 1 < config.epochs()) {
-                    throw interrupted(epoch + 1, 0, batches);
+                    throw run.interrupted(epoch + 1, 0, batches);
                 }
             }
-            int keptEpoch = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+            int keptEpoch = run.lastEpoch();
             if (config.patience() > 0 && bestWeights != null) {
                 ModelFiles.loadWeights(params, bestWeights.encode(NDList.Encoding.SAFETENSORS), "the best-epoch snapshot");
-                keptEpoch = bestEpoch;
+                keptEpoch = run.bestEpoch();
             }
-            double seconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
-            model.setTrainingRecord(config, provenance(model, data, train, val, sha, history, seconds, best, resumed != null));
-            return new TrainingResult(history, keptEpoch, stoppedEarly, resumed != null, seconds);
+            double seconds = run.seconds();
+            model.setTrainingRecord(config, run.provenance(data, sha, split, data.columns(),
+                    model.manager().getDevice().toString(), seconds, run.best(), resumed != null));
+            return new TrainingResult(run.history(), keptEpoch, stoppedEarly, resumed != null, seconds);
         }
     }
 
-    private TrainingInterruptedException interrupted(int epoch, int batch, int batches) {
-        String where = batch == 0 ? "after epoch " + epoch : "in epoch " + (epoch + 1) + " after batch " + batch + " of " + batches;
-        return new TrainingInterruptedException("training stopped " + where
-                + (checkpointDir != null ? "; checkpoint saved in " + checkpointDir + " (continue with --resume)" : ""));
-    }
-
-    private void checkpoint(Autoencoder model, AdamOptimizer opt, NDList best, CheckpointState state) {
-        if (checkpointDir == null) {
-            return;
-        }
-        Checkpoints.save(checkpointDir, state, model.parameters(), opt, best);
-        listener.onCheckpoint(checkpointDir);
+    /** Saves the run's state at (epochsCompleted, nextBatch) when there is a checkpoint directory. */
+    private void checkpoint(TrainingRun run, Autoencoder model, AdamOptimizer opt, NDList best, String sha,
+            int epochsCompleted, int nextBatch, double lossSum, int lossCount) {
+        run.checkpoint(() -> Checkpoints.save(checkpointDir, new CheckpointState(model.config(), config, sha,
+                epochsCompleted, nextBatch, opt.step(), lossSum, lossCount, run.best(), run.bestEpoch(),
+                run.badEpochs(), run.history(), run.seconds()), model.parameters(), opt, best));
     }
 
     private void restore(CheckpointState s, Map<String, Parameter> params, AdamOptimizer opt, Autoencoder model) {
@@ -272,14 +209,6 @@ public final class Trainer {
             p[j] = t;
         }
         return p;
-    }
-
-    private Provenance provenance(Autoencoder model, Table data, Table train, Table val, String sha,
-            List<EpochRecord> history, double seconds, Double best, boolean wasResumed) {
-        return new Provenance(data.source(), sha, train.rows(), val.rows(), data.columns(),
-                data.labelColumn().orElse(null), config.seed(), Instant.now().toString(), Version.get(),
-                Engines.describe(), System.getProperty("java.version"),
-                model.manager().getDevice().toString(), history.size(), seconds, best, wasResumed);
     }
 
     public static String hashOf(Table data) {

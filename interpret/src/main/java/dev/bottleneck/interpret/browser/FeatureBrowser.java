@@ -13,6 +13,7 @@ import dev.bottleneck.interpret.TokenBatch;
 import dev.bottleneck.interpret.sae.SaeConfig;
 import dev.bottleneck.interpret.sae.SparseAutoencoder;
 import dev.bottleneck.interpret.store.CollectListener;
+import dev.bottleneck.interpret.store.CorpusBatches;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -88,7 +88,7 @@ public final class FeatureBrowser {
         SaeConfig c = sae.config();
         FeatureScan scan = new FeatureScan(c.dSae(), latents, topContexts, sample, model.config().vocab(), seed);
         String[] vocab = new String[model.config().vocab()];
-        List<Integer> order = order();
+        List<Integer> order = CorpusBatches.order(documents, seed, batchSize);
         int scanned = 0;
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         try {
@@ -138,24 +138,8 @@ public final class FeatureBrowser {
         }
     }
 
-    /** Documents in a seeded random order, sorted by length within windows of 16 batches (less padding). */
-    private List<Integer> order() {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < documents.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(seed));
-        int w = batchSize * 16;
-        for (int s = 0; s < order.size(); s += w) {
-            order.subList(s, Math.min(order.size(), s + w)).sort(Comparator.comparingInt(i -> documents.get(i).length()));
-        }
-        return order;
-    }
-
     private Encoded encode(List<Integer> docs) {
-        List<String> texts = new ArrayList<>();
-        docs.forEach(i -> texts.add(documents.get(i)));
-        TokenBatch batch = tokenizer.encode(texts);
+        TokenBatch batch = CorpusBatches.encode(tokenizer, documents, docs);
         int rows = 0;
         for (List<String> t : batch.tokens()) {
             rows += excludeSpecial ? Math.max(0, t.size() - 2) : t.size();

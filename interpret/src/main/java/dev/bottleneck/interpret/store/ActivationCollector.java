@@ -17,16 +17,14 @@ import dev.bottleneck.train.StopSignal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Streams documents through MiniLM and stores one hook's activations for every real token:
  * padding is never stored, [CLS]/[SEP] optionally not. Every {@code heldOutEvery}-th document
  * (in corpus order) goes to a held-out split that training never sees. Documents are visited in a
  * seeded random order so that a token budget samples the whole corpus (sorted by length within
- * windows of 16 batches, to cut padding). The forward pass stops at
+ * windows of 16 batches, to cut padding: {@link CorpusBatches}). The forward pass stops at
  * the hook. {@code store.json} is rewritten after every shard, so a stopped run keeps its shards.
  * With a target hook (a later hook, e.g. the same block's {@code hook_mlp_out} for a transcoder
  * reading {@code hook_mlp_in}) both activations of every token are stored, paired row for row.
@@ -79,18 +77,7 @@ public final class ActivationCollector {
         int dt = targetHook == null ? 0 : targetHook.width(model.config());
         ShardWriter train = new ShardWriter(out, "train", d, dt, shardRows, seed);
         ShardWriter heldOut = new ShardWriter(out, "heldout", d, dt, shardRows, seed + 1);
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < documents.size(); i++) {
-            order.add(i);
-        }
-        java.util.Collections.shuffle(order, new Random(seed));
-        // Within windows of 16 batches, sort by length so that a batch holds similar lengths:
-        // padding is computed and thrown away, and glosses vary from 3 to 100+ tokens.
-        int window = batchSize * 16;
-        for (int w = 0; w < order.size(); w += window) {
-            order.subList(w, Math.min(order.size(), w + window))
-                    .sort(java.util.Comparator.comparingInt(i -> documents.get(i).length()));
-        }
+        List<Integer> order = CorpusBatches.order(documents, seed, batchSize);
         double[] normSums = new double[2];
         long trainRows = 0;
         // the pass stops at the later hook and returns it; the earlier one is read on the way
@@ -100,9 +87,7 @@ public final class ActivationCollector {
         try (NDManager scope = model.manager().newSubManager()) {
             for (int start = 0; start < order.size() && trainRows < tokens && !stop.isRequested(); start += batchSize) {
                 List<Integer> docs = order.subList(start, Math.min(order.size(), start + batchSize));
-                List<String> texts = new ArrayList<>();
-                docs.forEach(i -> texts.add(documents.get(i)));
-                TokenBatch batch = tokenizer.encode(texts);
+                TokenBatch batch = CorpusBatches.encode(tokenizer, documents, docs);
                 float[] acts;
                 float[] targets = null;
                 try (NDManager m = scope.newSubManager()) {
