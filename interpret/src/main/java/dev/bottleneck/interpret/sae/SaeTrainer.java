@@ -130,7 +130,12 @@ public final class SaeTrainer {
                         listener.onBatch(epoch, n, terms[0]);
                     }
                 }
-                deadFraction = sinceFired.gte((float) c.deadTokens()).toType(DataType.FLOAT32, false).mean().getFloat();
+                try (NDManager scratch = state.newSubManager()) {
+                    // made from sinceFired, these would live on `state` until the run ends
+                    NDArray dead = sinceFired.gte((float) c.deadTokens());
+                    dead.attach(scratch);
+                    deadFraction = dead.toType(DataType.FLOAT32, false).mean().getFloat();
+                }
                 Map<String, Double> t = new LinkedHashMap<>();
                 t.put("fvu", fvuSum / Math.max(1, n));
                 t.put(c.architecture().penaltyName(), auxSum / Math.max(1, n));
