@@ -8,6 +8,7 @@ import dev.bottleneck.interpret.MiniLm;
 import dev.bottleneck.interpret.MiniLmTokenizer;
 import dev.bottleneck.interpret.sae.LinearMap;
 import dev.bottleneck.interpret.sae.SaeArchitecture;
+import dev.bottleneck.interpret.sae.SaeCheckpoint;
 import dev.bottleneck.interpret.sae.SaeConfig;
 import dev.bottleneck.interpret.sae.SaeEvaluator;
 import dev.bottleneck.interpret.sae.SaeFiles;
@@ -21,8 +22,10 @@ import dev.bottleneck.interpret.store.ActivationStore;
 import dev.bottleneck.interpret.store.StoreInfo;
 import dev.bottleneck.interpret.store.TextCorpus;
 import dev.bottleneck.io.AtomicFiles;
+import dev.bottleneck.train.Checkpoints;
 import dev.bottleneck.train.StopSignal;
 import dev.bottleneck.train.TrainingConfig;
+import dev.bottleneck.train.TrainingInterruptedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,8 +35,10 @@ import java.util.List;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a sparse autoencoder (or, with --transcoder, a transcoder) on an activation store and write an SAE directory.",
-                "Held-out FVU, L0 and dead fraction are printed at the end. Ctrl-C stops and saves the weights so far.",
-                "gtopk trains on the store's corpus through MiniLM (activations and downstream gradients per batch), not on its rows."})
+                "Held-out FVU, L0 and dead fraction are printed at the end. A checkpoint OUT.ckpt is written every epoch and on",
+                "Ctrl-C; --resume (with the same options) continues from it.",
+                "gtopk trains on the store's corpus through MiniLM (activations and downstream gradients per batch), not on its rows;",
+                "it writes no checkpoints (Ctrl-C saves the weights so far to --out)."})
 final class SaeTrainCommand implements Runnable {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "Activation store (from `sae collect`).")
     Path store;
@@ -43,6 +48,9 @@ final class SaeTrainCommand implements Runnable {
 
     @Option(names = "--overwrite", description = "Replace --out if it exists.")
     boolean overwrite;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint OUT.ckpt of a stopped run (give the same options).")
+    boolean resume;
 
     @Option(names = "--architecture", defaultValue = "topk", description = "topk (default), relu, jumprelu, batchtopk or gtopk.")
     String architecture;
@@ -96,9 +104,20 @@ final class SaeTrainCommand implements Runnable {
     @Override
     public void run() {
         AtomicFiles.refuseExisting(out, overwrite);
+        SaeArchitecture arch = SaeArchitecture.parse(architecture);
+        // gtopk's batches come from MiniLM runs, which cannot be replayed: it keeps the old Ctrl-C behaviour
+        Path ckpt = arch == SaeArchitecture.GTOPK ? null : Checkpoints.besideOutput(out);
+        if (resume) {
+            if (ckpt == null) {
+                throw new BottleneckException("gtopk runs cannot be resumed (their batches come from MiniLM runs and"
+                        + " are not replayable); train again, or use --max-rows for a shorter run");
+            }
+            SaeCheckpoint state = Checkpoints.readState(ckpt, SaeCheckpoint.class);
+            System.err.printf("resuming from %s: %d of %d epochs done%s%n", ckpt, state.epochsCompleted(),
+                    state.training().epochs(), state.nextBatch() > 0 ? " and " + state.nextBatch() + " batches" : "");
+        }
         ActivationStore s = ActivationStore.open(store);
         StoreInfo info = s.info();
-        SaeArchitecture arch = SaeArchitecture.parse(architecture);
         if (transcoder && !info.paired()) {
             throw new BottleneckException("--transcoder needs a paired store, but " + store + " holds only " + info.hook()
                     + "; collect one with `sae collect --hook " + info.hook() + " --target-hook HOOK`");
@@ -137,7 +156,7 @@ final class SaeTrainCommand implements Runnable {
                     transcoder ? "transcoder" : "SAE", store, s.rows(ActivationStore.Split.TRAIN), dIn,
                     transcoder ? " → " + info.targetHook() : "", config.dSae(), epochs, batch);
             SaeTrainer trainer = SaeTrainer.builder().setConfig(training).optListener(new ConsoleProgress())
-                    .optStopSignal(stop).optMaxRows(maxRows).build();
+                    .optStopSignal(stop).optMaxRows(maxRows).optCheckpointDir(ckpt).optResume(resume).build();
             SaeTrainingResult r;
             String corpusName = info.corpus();
             if (arch == SaeArchitecture.GTOPK) {
@@ -153,12 +172,21 @@ final class SaeTrainCommand implements Runnable {
                     r = trainer.fit(sae, data);
                 }
             } else {
-                r = trainer.fit(sae, s);
+                try {
+                    r = trainer.fit(sae, s);
+                } catch (TrainingInterruptedException e) {
+                    System.err.println("bottleneck: " + e.getMessage());
+                    stop.markFinished();
+                    throw e;
+                }
             }
             SaeProvenance p = new SaeProvenance(store.toString(), corpusName, s.rows(ActivationStore.Split.TRAIN),
                     r.tokens(), r.history().size(), r.seconds(), r.tokensPerSecond(), r.deadFraction(), r.interrupted(),
                     Instant.now().toString(), Version.get(), Engines.describe(), System.getProperty("java.version"));
             SaeFiles.save(sae, training, p, out, overwrite);
+            if (ckpt != null) {
+                AtomicFiles.deleteRecursively(ckpt);
+            }
             System.err.printf("trained on %d tokens in %.1f s (%.0f tokens/s)%s; written to %s%n", r.tokens(), r.seconds(),
                     r.tokensPerSecond(), r.interrupted() ? " (stopped early)" : "", out);
             if (s.rows(ActivationStore.Split.HELD_OUT) > 0) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole SAE workflow on a few thousand tokens of paper abstracts: collect, train, eval, export. */
@@ -28,6 +29,7 @@ class SaeCliTest {
                 "--epochs", "2", "--batch", "256", "--warmup", "4");
         assertTrue(train.out().contains("FVU"), train.out());
         assertTrue(Files.isRegularFile(sae.resolve("model.safetensors")));
+        assertFalse(Files.exists(tmp.resolve("sae.ckpt")), "a finished run removes its checkpoint");
 
         Path eval = tmp.resolve("eval.json");
         Cli.Result r = Cli.ok("sae", "eval", "--sae", sae, "--store", store, "--sentences", "8", "--out", eval);
@@ -94,5 +96,9 @@ class SaeCliTest {
                 "--out", tmp.resolve("s")), 1, "blocks.N.hook_X");
         Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae")), 1,
                 "not an activation store");
+        Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae"),
+                "--resume"), 1, "no checkpoint to resume");
+        Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae"),
+                "--architecture", "gtopk", "--resume"), 1, "gtopk runs cannot be resumed");
     }
 }

@@ -4,17 +4,24 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.interpret.store.ActivationStore;
+import dev.bottleneck.io.Json;
 import dev.bottleneck.train.AdamOptimizer;
-import dev.bottleneck.train.EpochRecord;
+import dev.bottleneck.train.Checkpoints;
 import dev.bottleneck.train.LearningRateSchedule;
 import dev.bottleneck.train.StopSignal;
 import dev.bottleneck.train.TrainingConfig;
+import dev.bottleneck.train.TrainingInterruptedException;
 import dev.bottleneck.train.TrainingListener;
+import dev.bottleneck.train.TrainingRun;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,18 +38,30 @@ import java.util.Map;
  * configured warm-up and schedule; after each step the decoder's rows are put back on the unit
  * sphere, and beforehand the gradient component along each row is removed (it would only change
  * the norm). Latents are dead when they have not fired for {@code dead_tokens} tokens.
+ *
+ * <p>Checkpoints ({@link dev.bottleneck.train.Checkpoints}' format, state in {@link SaeCheckpoint})
+ * hold the SAE, Adam's moments and step, the dead-latent counters and BatchTopK's threshold count;
+ * each epoch's batch order is seeded by (seed, epoch), so a resumed run takes exactly the steps the
+ * uninterrupted run would.
  */
 public final class SaeTrainer {
+    /** The dead-latent counters' tensor in a checkpoint's weights. */
+    static final String SINCE_FIRED = "since_fired";
+
     private final TrainingConfig config;
     private final TrainingListener listener;
     private final StopSignal stop;
     private final long maxRows;
+    private final Path checkpointDir;
+    private final boolean resume;
 
     private SaeTrainer(Builder b) {
         this.config = b.config;
         this.listener = b.listener;
         this.stop = b.stop;
         this.maxRows = b.maxRows;
+        this.checkpointDir = b.checkpointDir;
+        this.resume = b.resume;
     }
 
     public static Builder builder() {
@@ -54,107 +73,248 @@ public final class SaeTrainer {
         return fit(sae, new StoreTrainingData(store, sae.config(), config.batchSize(), maxRows));
     }
 
-    /** Trains on batches from {@code data} (a store, or sentences for gradient TopK). */
+    /**
+     * Trains on batches from {@code data} (a store, or sentences for gradient TopK). With a
+     * checkpoint directory, a checkpoint is written at every epoch's end and, on a stop request,
+     * after the step in progress; the stop then ends the run with {@link TrainingInterruptedException}
+     * (saying where the checkpoint is). Without one, a stop returns the SAE as trained so far
+     * ({@link SaeTrainingResult#interrupted()}).
+     */
     public SaeTrainingResult fit(SparseAutoencoder sae, SaeTrainingData data) {
+        return TrainingRun.finishing(stop, () -> run(sae, data));
+    }
+
+    private SaeTrainingResult run(SparseAutoencoder sae, SaeTrainingData data) {
         SaeConfig c = sae.config();
         NDManager manager = sae.manager();
         int batches = data.batchesPerEpoch();
         LearningRateSchedule schedule = new LearningRateSchedule(config, (long) batches * config.epochs());
-        List<EpochRecord> history = new ArrayList<>();
-        long tokens = 0;
-        long started = System.nanoTime();
+        String source = data.replayableSource();
+        if (checkpointDir != null && source == null) {
+            throw new BottleneckException(c.architecture().id() + " trains on batches that cannot be replayed (MiniLM is"
+                    + " run on each), so its runs cannot be checkpointed or resumed");
+        }
+        String fingerprint = checkpointDir == null ? null : data.fingerprint();
+        SaeCheckpoint resumed = null;
+        if (resume) {
+            resumed = Checkpoints.readState(checkpointDir, SaeCheckpoint.class);
+            checkResumable(resumed, c, fingerprint, source);
+        }
+        TrainingRun run = new TrainingRun(config, checkpointDir, listener);
         boolean interrupted = false;
         double deadFraction = 0;
         try (AdamOptimizer adam = new AdamOptimizer(config, manager);
                 NDManager state = manager.newSubManager()) {
-            NDArray sinceFired = state.zeros(new ai.djl.ndarray.types.Shape(c.dSae()));
-            for (int epoch = 1; epoch <= config.epochs() && !interrupted; epoch++) {
+            Progress p = new Progress();
+            p.sinceFired = state.zeros(new Shape(c.dSae()));
+            if (resumed != null) {
+                SaeCheckpoint s = resumed;
+                Map<String, Parameter> all = withCounters(sae, p.sinceFired);
+                try (NDManager tmp = manager.newSubManager()) {
+                    NoGrad.run(() -> Checkpoints.restore(checkpointDir, all, adam, s.step(), tmp));
+                }
+                sae.restoreThresholdUpdates(s.thresholdUpdates());
+                run.resume(s.epochsCompleted(), s.nextBatch(), 0, 0, s.history(), s.seconds());
+                p.restore(s);
+            }
+            run.startClock();
+            for (int e = run.startEpoch(); e < config.epochs(); e++) {
+                int epoch = e + 1;
                 long epochStart = System.nanoTime();
+                // the batch order is a function of (seed, epoch), so a resumed run replays it
                 SaeTrainingData.Epoch pass = data.epoch(config.seed() * 1000 + epoch);
-                listener.onEpochStart(epoch, config.epochs(), batches, 0);
-                double lossSum = 0;
-                double fvuSum = 0;
-                double auxSum = 0;
-                double l0Sum = 0;
-                int n = 0;
+                int first = run.beginEpoch(e, batches);
+                if (first > 0) {
+                    pass.skip(first);
+                } else {
+                    p.startEpoch();
+                }
+                int b = first;
                 double lr = 0;
                 while (pass.hasNext()) {
-                    if (stop.isRequested()) {
+                    try (NDManager step = manager.newSubManager()) {
+                        lr = step(sae, pass.next(step, sae), adam, schedule, p, state, step);
+                    }
+                    b++;
+                    listener.onBatch(epoch, p.n, p.lastLoss);
+                    if (stop.isRequested() && pass.hasNext()) {
+                        if (checkpointDir != null) {
+                            checkpoint(run, sae, adam, p, source, fingerprint, e, b);
+                            throw run.interrupted(e, b, batches);
+                        }
                         interrupted = true;
                         break;
                     }
-                    try (NDManager step = manager.newSubManager()) {
-                        SaeBatch batch = pass.next(step, sae);
-                        NDArray x = batch.input();
-                        NDArray y = batch.target();
-                        long rows = x.getShape().get(0);
-                        NDArray dead = sinceFired.gte((float) c.deadTokens());
-                        dead.attach(step);
-                        int numDead = (int) dead.toType(DataType.FLOAT32, false).sum().getFloat();
-                        float[] terms;
-                        NDArray code;
-                        try (GradientCollector gc = Engine.getEngine(Engines.ENGINE).newGradientCollector()) {
-                            SaeForward f = sae.trainingForward(x, batch.gradient());
-                            NDArray e = f.reconstruction().sub(y);
-                            NDArray variance = y.sub(y.mean(new int[] {0}, true)).square().sum();
-                            NDArray fvu = e.square().sum().div(variance);
-                            NDArray penalty = penalty(sae, f, e, variance, dead, numDead, step);
-                            NDArray loss = penalty == null ? fvu : fvu.add(penalty);
-                            gc.backward(loss);
-                            code = f.code().stopGradient();
-                            terms = new float[] {loss.getFloat(), fvu.getFloat(), penalty == null ? 0f : penalty.getFloat()};
-                        }
-                        NDArray fired = code.gt(0f).toType(DataType.FLOAT32, false);
-                        NDArray firedPerLatent = fired.sum(new int[] {0});
-                        l0Sum += firedPerLatent.sum().getFloat() / rows;
-                        if (c.architecture() == SaeArchitecture.BATCHTOPK) {
-                            // the smallest activation the batch kept: 0s are pushed out of the minimum
-                            sae.updateThreshold(code.add(code.lte(0f).toType(DataType.FLOAT32, false)
-                                    .mul(Float.MAX_VALUE)).min().getFloat());
-                        }
-                        // silent·(since + rows), computed from step arrays so nothing new lands in the state manager
-                        NDArray silent = firedPerLatent.eq(0f).toType(DataType.FLOAT32, false);
-                        NDArray next = silent.mul((float) rows).add(silent.mul(sinceFired));
-                        next.attach(state);
-                        sinceFired.close();
-                        sinceFired = next;
-                        removeParallelGradient(sae, step);
-                        lr = schedule.at(adam.step());
-                        adam.update(sae.parameters(), lr, step);
-                        normaliseDecoder(sae, step);
-                        lossSum += terms[0];
-                        fvuSum += terms[1];
-                        auxSum += terms[2];
-                        n++;
-                        tokens += rows;
-                        listener.onBatch(epoch, n, terms[0]);
-                    }
                 }
-                try (NDManager scratch = state.newSubManager()) {
-                    // made from sinceFired, these would live on `state` until the run ends
-                    NDArray dead = sinceFired.gte((float) c.deadTokens());
-                    dead.attach(scratch);
-                    deadFraction = dead.toType(DataType.FLOAT32, false).mean().getFloat();
-                }
+                deadFraction = deadFraction(p.sinceFired, c, state);
                 Map<String, Double> t = new LinkedHashMap<>();
-                t.put("fvu", fvuSum / Math.max(1, n));
-                t.put(c.architecture().penaltyName(), auxSum / Math.max(1, n));
-                t.put("l0", l0Sum / Math.max(1, n));
+                t.put("fvu", p.fvu / Math.max(1, p.n));
+                t.put(c.architecture().penaltyName(), p.aux / Math.max(1, p.n));
+                t.put("l0", p.l0 / Math.max(1, p.n));
                 t.put("dead", deadFraction);
                 if (c.architecture() == SaeArchitecture.BATCHTOPK) {
                     t.put("threshold", (double) sae.array("threshold").getFloat(0));
                 }
-                EpochRecord r = new EpochRecord(epoch, adam.step(), lossSum / Math.max(1, n), null, t, lr,
-                        (System.nanoTime() - epochStart) / 1e9);
-                history.add(r);
-                listener.onEpochEnd(r, config.epochs());
+                run.endEpoch(e, adam, schedule, p.loss, p.n, null, t, epochStart);
+                if (interrupted) {
+                    break;
+                }
+                checkpoint(run, sae, adam, p, source, fingerprint, e + 1, 0);
+                if (stop.isRequested() && e + 1 < config.epochs()) {
+                    if (checkpointDir != null) {
+                        throw run.interrupted(e + 1, 0, batches);
+                    }
+                    interrupted = true;
+                    break;
+                }
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            if (interrupted) {
-                stop.markFinished();
+            deadFraction = deadFraction(p.sinceFired, c, state);
+            double seconds = run.seconds();
+            return new SaeTrainingResult(run.history(), adam.step(), p.tokens, seconds,
+                    p.tokens / Math.max(1e-9, seconds), deadFraction, interrupted);
+        }
+    }
+
+    /** One optimizer step on {@code batch}; returns its learning rate. */
+    private double step(SparseAutoencoder sae, SaeBatch batch, AdamOptimizer adam, LearningRateSchedule schedule,
+            Progress p, NDManager state, NDManager step) {
+        SaeConfig c = sae.config();
+        NDArray x = batch.input();
+        NDArray y = batch.target();
+        long rows = x.getShape().get(0);
+        NDArray dead = p.sinceFired.gte((float) c.deadTokens());
+        dead.attach(step);
+        int numDead = (int) dead.toType(DataType.FLOAT32, false).sum().getFloat();
+        float[] terms;
+        NDArray code;
+        try (GradientCollector gc = Engine.getEngine(Engines.ENGINE).newGradientCollector()) {
+            SaeForward f = sae.trainingForward(x, batch.gradient());
+            NDArray e = f.reconstruction().sub(y);
+            NDArray variance = y.sub(y.mean(new int[] {0}, true)).square().sum();
+            NDArray fvu = e.square().sum().div(variance);
+            NDArray penalty = penalty(sae, f, e, variance, dead, numDead, step);
+            NDArray loss = penalty == null ? fvu : fvu.add(penalty);
+            gc.backward(loss);
+            code = f.code().stopGradient();
+            terms = new float[] {loss.getFloat(), fvu.getFloat(), penalty == null ? 0f : penalty.getFloat()};
+        }
+        NDArray fired = code.gt(0f).toType(DataType.FLOAT32, false);
+        NDArray firedPerLatent = fired.sum(new int[] {0});
+        p.l0 += firedPerLatent.sum().getFloat() / rows;
+        if (c.architecture() == SaeArchitecture.BATCHTOPK) {
+            // the smallest activation the batch kept: 0s are pushed out of the minimum
+            sae.updateThreshold(code.add(code.lte(0f).toType(DataType.FLOAT32, false)
+                    .mul(Float.MAX_VALUE)).min().getFloat());
+        }
+        // silent·(since + rows), computed from step arrays so nothing new lands in the state manager
+        NDArray silent = firedPerLatent.eq(0f).toType(DataType.FLOAT32, false);
+        NDArray next = silent.mul((float) rows).add(silent.mul(p.sinceFired));
+        next.attach(state);
+        p.sinceFired.close();
+        p.sinceFired = next;
+        removeParallelGradient(sae, step);
+        double lr = schedule.at(adam.step());
+        adam.update(sae.parameters(), lr, step);
+        normaliseDecoder(sae, step);
+        p.lastLoss = terms[0];
+        p.loss += terms[0];
+        p.fvu += terms[1];
+        p.aux += terms[2];
+        p.n++;
+        p.tokens += rows;
+        return lr;
+    }
+
+    private static double deadFraction(NDArray sinceFired, SaeConfig c, NDManager state) {
+        try (NDManager scratch = state.newSubManager()) {
+            // made from sinceFired, these would live on `state` until the run ends
+            NDArray dead = sinceFired.gte((float) c.deadTokens());
+            dead.attach(scratch);
+            return dead.toType(DataType.FLOAT32, false).mean().getFloat();
+        }
+    }
+
+    /** Saves the run's state at (epochsCompleted, nextBatch) when there is a checkpoint directory. */
+    private void checkpoint(TrainingRun run, SparseAutoencoder sae, AdamOptimizer adam, Progress p, String source,
+            String fingerprint, int epochsCompleted, int nextBatch) {
+        run.checkpoint(() -> Checkpoints.save(checkpointDir, new SaeCheckpoint(sae.config(), config, source, fingerprint,
+                epochsCompleted, nextBatch, adam.step(), p.tokens, sae.thresholdUpdates(),
+                nextBatch == 0 ? Map.of() : p.sums(), nextBatch == 0 ? 0 : p.n, run.history(), run.seconds()),
+                adam.step(), withCounters(sae, p.sinceFired), adam, null));
+    }
+
+    /** The SAE's tensors plus the dead-latent counters, as written to (and read from) a checkpoint. */
+    private static Map<String, Parameter> withCounters(SparseAutoencoder sae, NDArray sinceFired) {
+        Map<String, Parameter> all = new LinkedHashMap<>(sae.parameters());
+        Parameter counters = Parameter.builder().setName(SINCE_FIRED).setType(Parameter.Type.OTHER)
+                .optRequiresGrad(false).build();
+        counters.setArray(sinceFired);
+        all.put(SINCE_FIRED, counters);
+        return all;
+    }
+
+    /** Refuses, in one sentence, a checkpoint of another store or other settings. */
+    private void checkResumable(SaeCheckpoint s, SaeConfig c, String fingerprint, String source) {
+        if (s.dataFingerprint() != null && !s.dataFingerprint().equals(fingerprint)) {
+            throw new BottleneckException("cannot resume from " + checkpointDir + ": it was trained on " + s.data()
+                    + ", not on " + source + " (resume on the same store with the same --max-rows)");
+        }
+        List<String> diff = new ArrayList<>();
+        differences(s.sae(), c, diff);
+        differences(s.training(), config, diff);
+        if (!diff.isEmpty()) {
+            throw new BottleneckException("cannot resume from " + checkpointDir + ": it was trained with other settings ("
+                    + String.join("; ", diff) + "); resume with the options of the stopped run");
+        }
+    }
+
+    /** Adds "field: checkpoint's value in the checkpoint, now ours" for each field of two records that differs. */
+    private static void differences(Object there, Object here, List<String> out) {
+        JsonNode a = Json.mapper().valueToTree(there);
+        JsonNode b = Json.mapper().valueToTree(here);
+        a.fieldNames().forEachRemaining(f -> {
+            if (!a.get(f).equals(b.get(f))) {
+                out.add(f + " " + a.get(f) + " in the checkpoint, " + b.get(f) + " now");
             }
-            return new SaeTrainingResult(history, adam.step(), tokens, seconds, tokens / Math.max(1e-9, seconds),
-                    deadFraction, interrupted);
+        });
+    }
+
+    /** What one run has done so far: the dead-latent counters, tokens, and the current epoch's sums. */
+    private static final class Progress {
+        NDArray sinceFired;
+        long tokens;
+        double loss;
+        double fvu;
+        double aux;
+        double l0;
+        int n;
+        double lastLoss;
+
+        void startEpoch() {
+            loss = 0;
+            fvu = 0;
+            aux = 0;
+            l0 = 0;
+            n = 0;
+        }
+
+        Map<String, Double> sums() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("loss", loss);
+            m.put("fvu", fvu);
+            m.put("penalty", aux);
+            m.put("l0", l0);
+            return m;
+        }
+
+        void restore(SaeCheckpoint s) {
+            tokens = s.tokens();
+            Map<String, Double> m = s.epochSums() == null ? Map.of() : s.epochSums();
+            loss = m.getOrDefault("loss", 0.0);
+            fvu = m.getOrDefault("fvu", 0.0);
+            aux = m.getOrDefault("penalty", 0.0);
+            l0 = m.getOrDefault("l0", 0.0);
+            n = s.epochBatches();
         }
     }
 
@@ -226,6 +386,8 @@ public final class SaeTrainer {
         private TrainingListener listener = new TrainingListener() { };
         private StopSignal stop = new StopSignal();
         private long maxRows;
+        private Path checkpointDir;
+        private boolean resume;
 
         public Builder setConfig(TrainingConfig config) {
             this.config = config;
@@ -248,9 +410,24 @@ public final class SaeTrainer {
             return this;
         }
 
+        /** Where checkpoints go (replaced every epoch and on a stop request); none are written without it. */
+        public Builder optCheckpointDir(Path dir) {
+            this.checkpointDir = dir;
+            return this;
+        }
+
+        /** Continue from the checkpoint in the checkpoint directory (same data and settings). */
+        public Builder optResume(boolean r) {
+            this.resume = r;
+            return this;
+        }
+
         public SaeTrainer build() {
             if (config == null) {
                 throw new BottleneckException("training config must be set (setConfig)");
+            }
+            if (resume && checkpointDir == null) {
+                throw new BottleneckException("resuming needs a checkpoint directory (optCheckpointDir)");
             }
             return new SaeTrainer(this);
         }

@@ -219,6 +219,15 @@ public final class SparseAutoencoder implements AutoCloseable {
         NoGrad.run(() -> t.set(next));
     }
 
+    /** BatchTopK: batches folded into the threshold so far (a checkpoint keeps it, so a resumed run weighs alike). */
+    long thresholdUpdates() {
+        return thresholdUpdates;
+    }
+
+    void restoreThresholdUpdates(long n) {
+        thresholdUpdates = n;
+    }
+
     /** The architecture's sparse activation at inference. */
     NDArray activate(NDArray pre) {
         NDArray post = Activation.relu(pre);

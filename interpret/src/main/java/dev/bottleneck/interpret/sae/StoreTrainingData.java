@@ -1,11 +1,16 @@
 package dev.bottleneck.interpret.sae;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.interpret.store.ActivationStore;
 import dev.bottleneck.interpret.store.StoreInfo;
+import dev.bottleneck.io.Hashes;
+import dev.bottleneck.io.Json;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Batches from an activation store's training split, scaled: the rows themselves for an SAE, the
@@ -45,6 +50,25 @@ public final class StoreTrainingData implements SaeTrainingData {
     }
 
     @Override
+    public String replayableSource() {
+        StoreInfo info = store.info();
+        return "store " + store.dir() + " (" + info.hook() + (transcoder ? " → " + info.targetHook() : "") + ", "
+                + info.train().rows() + " training rows" + (maxRows > 0 ? ", at most " + maxRows + " per epoch" : "")
+                + ")";
+    }
+
+    /** The store's description ({@code store.json}: hook, rows, shards, scale, seed) and the row limit. */
+    @Override
+    public String fingerprint() {
+        try {
+            return Hashes.sha256((Json.mapper().writeValueAsString(store.info()) + "\nmax_rows=" + maxRows
+                    + "\ntranscoder=" + transcoder).getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public int batchesPerEpoch() {
         return store.batches(ActivationStore.Split.TRAIN, batchSize, false, 0, true, maxRows).count();
     }
@@ -56,6 +80,11 @@ public final class StoreTrainingData implements SaeTrainingData {
             @Override
             public boolean hasNext() {
                 return data.hasNext();
+            }
+
+            @Override
+            public void skip(int batches) {
+                data.skip(batches);
             }
 
             @Override

@@ -109,6 +109,11 @@ public final class ActivationStore {
         return Math.sqrt(s);
     }
 
+    /** The store's directory. */
+    public Path dir() {
+        return dir;
+    }
+
     public StoreInfo info() {
         return info;
     }
@@ -265,6 +270,11 @@ public final class ActivationStore {
 
         public boolean hasNext() {
             return next < order.length;
+        }
+
+        /** Passes over the next {@code batches} batches without reading them (to resume inside a pass). */
+        public void skip(int batches) {
+            next = (int) Math.min(order.length, next + (long) batches * batchSize);
         }
 
         /** The next batch, row-major (rows × d). */
