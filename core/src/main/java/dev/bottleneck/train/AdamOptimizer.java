@@ -25,6 +25,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private final Map<String, NDArray> means = new LinkedHashMap<>();
     private final Map<String, NDArray> variances = new LinkedHashMap<>();
     private long step;
+    private long skipped;
 
     public AdamOptimizer(TrainingConfig config, NDManager parent) {
         this.config = config;
@@ -36,11 +37,17 @@ public final class AdamOptimizer implements AutoCloseable {
         return step;
     }
 
+    /** Steps skipped because the gradient norm was not finite (only checked when clipping is on). */
+    public long skippedSteps() {
+        return skipped;
+    }
+
     /**
      * One update of every trainable parameter from its gradient. Gradient wrappers are attached
      * to {@code scratch} so that they are freed with the step's other temporaries.
      *
-     * @return the global gradient norm before clipping (NaN when clipping is off: not computed)
+     * @return the global gradient norm before clipping (NaN when clipping is off: not computed); when
+     *     clipping is on and that norm is not finite, the step is skipped and not counted
      */
     public double update(Map<String, Parameter> params, double learningRate, NDManager scratch) {
         step++;
@@ -63,6 +70,20 @@ public final class AdamOptimizer implements AutoCloseable {
                 sq = sq == null ? s : sq.add(s);
             }
             norm = sq == null ? 0 : Math.sqrt(sq.getFloat());
+            if (!Double.isFinite(norm)) {
+                // An infinite or NaN gradient (one overflowing batch, e.g. MemAE's shrinkage
+                // 1/|w − λ| with w a hair above λ) would turn every weight and moment into NaN:
+                // the clip cannot rescale infinity. Skip the step, as mixed-precision loss
+                // scalers do; a loss that stays non-finite still ends the run in the trainer.
+                for (Parameter p : params.values()) {
+                    if (p.getArray().hasGradient()) {
+                        Engines.zeroGradient(p.getArray());
+                    }
+                }
+                step--;
+                skipped++;
+                return norm;
+            }
             if (norm > config.clipNorm()) {
                 rescale = (float) (config.clipNorm() / (norm + 1e-6));
             }

@@ -237,4 +237,37 @@ class AdamTest {
             }
         }
     }
+
+    /**
+     * With clipping on, a step whose gradient holds an infinity or a NaN is skipped: weights,
+     * moments and the step count come out as if only the two finite gradients had been seen.
+     * Without the skip the clip would rescale by clip/∞ = 0 and the update 0·∞ = NaN.
+     */
+    @Test
+    void nonFiniteGradientStepsAreSkipped() {
+        TrainingConfig c = base().optClipNorm(10.0).build();
+        float[] w0 = {1f, -0.5f};
+        List<float[]> finite = List.of(new float[] {0.2f, -0.1f}, new float[] {-0.3f, 0.4f});
+        try (NDManager root = Engines.newManager(Device.cpu()); AdamOptimizer opt = new AdamOptimizer(c, root)) {
+            Map<String, Parameter> params = Map.of("w", param(root, "w", w0));
+            Ref ref = new Ref(w0);
+            List<float[]> seen = List.of(finite.get(0), new float[] {Float.POSITIVE_INFINITY, 1f},
+                    new float[] {Float.NaN, 0f}, finite.get(1));
+            for (float[] g : seen) {
+                double norm;
+                try (NDManager scratch = root.newSubManager()) {
+                    setGradients(params, Map.of("w", g), scratch);
+                    norm = opt.update(params, 0.1, scratch);
+                }
+                if (Double.isFinite(norm)) {
+                    ref.step(toDouble(g), 0.1, 0.9, 0.999, 1e-8, 0, false);
+                }
+                assertClose(ref.w, params.get("w").getArray().toFloatArray(), TOL, "after a step of " + g[0]);
+            }
+            assertEquals(2, opt.step());
+            assertEquals(2, opt.skippedSteps());
+            float[] m = opt.state().get(0).toFloatArray();
+            assertEquals(ref.m[0], m[0], MOMENT_REL * Math.abs(ref.m[0]), "exp_avg untouched by the skipped steps");
+        }
+    }
 }
