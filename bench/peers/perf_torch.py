@@ -4,7 +4,7 @@
 Workloads (keep in step with cli/.../bench/PerfWorkloads.java):
   dense  784-512-128-32 AE (dense_ae_torch.DenseAE), MSE, Adam 1e-3, batch 256, Fashion-MNIST  -> samples/s
   conv   the foundation's conv AE (conv_ae_torch.ConvAE), batch 128                            -> samples/s
-  sae    TopK SAE 384 -> 3072 (k = 32) -> 384, batch 4096, Adam 1e-3, synthetic Gaussian input -> tokens/s
+  sae    TopK SAE 384 -> 3072 (k = 32) -> 384, batch 4096, Adam 1e-3, SaeTrainer's step, Gaussian input -> tokens/s
   score  dense AE 30-64-32-8 trained on datasets/wdbc, per-row MSE of 4096 rows / of one row    -> rows/s, ms
   sgemm  float32 2048 x 2048 matmul on 1 and 2 threads                                          -> GFLOP/s
 Training: W warm-up steps, then --reps repetitions of S steps, each timed (loss.item() every step,
@@ -103,14 +103,18 @@ def conv(args):
 
 
 def sae(args):
+    # the step of Bottleneck's SaeTrainer (and of sae_topk_torch.py): FVU loss, decoder-gradient
+    # projection, unit-norm decoder rows, dead-latent counts (none die here, so AuxK stays off)
     d, m, k, batch = (64, 256, 8, 256) if args.quick else (384, 3072, 32, 4096)
     warmup, steps = sizes(args, 2, 3)
-    bound = 1 / math.sqrt(d)
-    w_enc = nn.Parameter(torch.empty(d, m).uniform_(-bound, bound))
-    w_dec = nn.Parameter(w_enc.detach().t().clone())  # decoder starts as the encoder's transpose
+    w = torch.randn(m, d)
+    w /= w.norm(dim=1, keepdim=True)
+    w_enc = nn.Parameter(w.t().clone())  # the encoder starts as the decoder's transpose
+    w_dec = nn.Parameter(w.clone())
     b_enc = nn.Parameter(torch.zeros(m))
     b_dec = nn.Parameter(torch.zeros(d))
     opt = torch.optim.Adam([w_enc, b_enc, w_dec, b_dec], lr=1e-3)
+    since = torch.zeros(m)
     pool = torch.randn(4 * batch, d)  # synthetic Gaussian "activations"
     total = warmup + args.reps * steps
     ends = []
@@ -118,12 +122,19 @@ def sae(args):
     for s in range(total):
         x = pool[(s % 4) * batch:(s % 4 + 1) * batch]
         pre = (x - b_dec) @ w_enc + b_enc
-        vals, idx = pre.topk(k, dim=1)
-        codes = torch.zeros_like(pre).scatter(1, idx, torch.relu(vals))
-        loss = ((codes @ w_dec + b_dec - x) ** 2).mean()
+        vals, idx = torch.relu(pre).topk(k, dim=1, sorted=False)
+        codes = torch.zeros_like(pre).scatter(1, idx, vals)
+        var = (x - x.mean(0, keepdim=True)).pow(2).sum()
+        loss = (codes @ w_dec + b_dec - x).pow(2).sum() / var
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        with torch.no_grad():
+            g = w_dec.grad
+            g -= (g * w_dec).sum(1, keepdim=True) * w_dec
+            since = (since + x.shape[0]) * ((codes > 0).sum(0) == 0)
         opt.step()
+        with torch.no_grad():
+            w_dec /= w_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
         loss.item()
         ends.append(time.perf_counter())
     out = []

@@ -95,6 +95,8 @@ final class SaeTrainCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "4096", description = "Tokens per batch (default ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--lr", defaultValue = "2e-3") double lr;
     @Option(names = "--warmup", defaultValue = "100", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).") int warmup;
+    @Option(names = "--schedule", defaultValue = "constant", description = "After warm-up: constant (default) or cosine (decay to --min-lr by the last step).") String schedule;
+    @Option(names = "--min-lr", defaultValue = "0", description = "Final rate of the cosine schedule (default ${DEFAULT-VALUE}).") double minLr;
     @Option(names = "--max-rows", defaultValue = "0", description = "Use at most this many tokens per epoch (0 = the store's training rows).") long maxRows;
     @Option(names = "--seed", defaultValue = "42") long seed;
 
@@ -105,6 +107,10 @@ final class SaeTrainCommand implements Runnable {
     public void run() {
         AtomicFiles.refuseExisting(out, overwrite);
         SaeArchitecture arch = SaeArchitecture.parse(architecture);
+        // built first so that a bad schedule or rate is reported before the store is read
+        TrainingConfig training = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch).optLearningRate(lr)
+                .optWarmupSteps(warmup).optSchedule(TrainingConfig.Schedule.parse(schedule)).optMinLearningRate(minLr)
+                .optSeed(seed).build();
         // gtopk's batches come from MiniLM runs, which cannot be replayed: it keeps the old Ctrl-C behaviour
         Path ckpt = arch == SaeArchitecture.GTOPK ? null : Checkpoints.besideOutput(out);
         if (resume) {
@@ -135,8 +141,6 @@ final class SaeTrainCommand implements Runnable {
             b.optTarget(info.targetHook(), info.dTarget(), info.targetScale());
         }
         SaeConfig config = b.build();
-        TrainingConfig training = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch).optLearningRate(lr)
-                .optWarmupSteps(warmup).optSchedule(TrainingConfig.Schedule.CONSTANT).optSeed(seed).build();
         StopSignal stop = new StopSignal(true).installShutdownHook(60);
         try (NDManager manager = Engines.newManager(Engines.device(device));
                 SparseAutoencoder sae = SparseAutoencoder.create(config, manager,

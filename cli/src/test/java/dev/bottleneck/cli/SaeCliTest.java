@@ -26,8 +26,11 @@ class SaeCliTest {
         assertTrue(info.get("held_out").get("rows").asLong() > 0);
 
         Cli.Result train = Cli.ok("sae", "train", "--store", store, "--out", sae, "--expansion", "2", "--k", "8",
-                "--epochs", "2", "--batch", "256", "--warmup", "4");
+                "--epochs", "2", "--batch", "256", "--warmup", "4", "--schedule", "cosine", "--min-lr", "1e-4");
         assertTrue(train.out().contains("FVU"), train.out());
+        JsonNode trained = Cli.json(sae.resolve("config.json")).get("training");
+        assertEquals("cosine", trained.get("schedule").asText());
+        assertEquals(1e-4, trained.get("min_learning_rate").asDouble(), 1e-12);
         assertTrue(Files.isRegularFile(sae.resolve("model.safetensors")));
         assertFalse(Files.exists(tmp.resolve("sae.ckpt")), "a finished run removes its checkpoint");
 
@@ -47,6 +50,15 @@ class SaeCliTest {
         assertEquals(768, cfg.get("d_sae").asInt());
         assertEquals("blocks.0.hook_resid_post", cfg.get("hook_name").asText());
         assertTrue(Files.isRegularFile(lens.resolve("sae_weights.safetensors")));
+
+        // and back: the imported SAE scores the held-out tokens as the original does
+        Path back = tmp.resolve("back");
+        Cli.ok("sae", "import", "--from", lens, "--out", back);
+        assertEquals("TOPK", Cli.json(back.resolve("config.json")).get("sae").get("architecture").asText());
+        Path backEval = tmp.resolve("back.json");
+        Cli.ok("sae", "eval", "--sae", back, "--store", store, "--sentences", "0", "--out", backEval);
+        assertEquals(e.get("fvu").asDouble(), Cli.json(backEval).get("fvu").asDouble(), 1e-5);
+        Cli.assertError(Cli.run("sae", "import", "--from", store, "--out", tmp.resolve("x")), 1, "SAELens' layout");
     }
 
     @Test
@@ -96,6 +108,10 @@ class SaeCliTest {
                 "--out", tmp.resolve("s")), 1, "blocks.N.hook_X");
         Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae")), 1,
                 "not an activation store");
+        Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae"),
+                "--schedule", "linear"), 1, "schedule");
+        Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae"),
+                "--schedule", "cosine", "--min-lr", "0.1"), 1, "minimum learning rate");
         Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae"),
                 "--resume"), 1, "no checkpoint to resume");
         Cli.assertError(Cli.run("sae", "train", "--store", tmp.resolve("nothing"), "--out", tmp.resolve("sae"),

@@ -9,6 +9,9 @@ import dev.bottleneck.data.IdxReader;
 import dev.bottleneck.data.ScalerKind;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
+import dev.bottleneck.interpret.sae.SaeConfig;
+import dev.bottleneck.interpret.sae.SaeTrainer;
+import dev.bottleneck.interpret.sae.SparseAutoencoder;
 import dev.bottleneck.model.ArchitectureSpec;
 import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.model.ConvSpec;
@@ -16,7 +19,6 @@ import dev.bottleneck.model.DenseSpec;
 import dev.bottleneck.nn.Activation;
 import dev.bottleneck.train.Trainer;
 import dev.bottleneck.train.TrainingConfig;
-import dev.bottleneck.train.TrainingListener;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,48 +93,35 @@ public final class PerfWorkloads {
         TrainingConfig cfg = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch).optLearningRate(1e-3)
                 .optValidationFraction(0).optSeed(seed).build();
         try (Autoencoder m = Autoencoder.builder().setArchitecture(arch).optScaler(ScalerKind.NONE).optSeed(seed).build()) {
-            TrainingListener timing = new TrainingListener() {
-                @Override
-                public void onEpochStart(int epoch, int total, int batches, int firstBatch) {
-                    if (epoch == 1) {
-                        clock.start();
-                    }
-                }
-
-                @Override
-                public void onBatch(int epoch, int b, double loss) {
-                    clock.step(Math.min(batch, n - (b - 1) * batch));
-                }
-            };
-            Trainer.builder().setConfig(cfg).optListener(timing).build().fit(m, data);
+            Trainer.builder().setConfig(cfg).optListener(clock.listener(b -> Math.min(batch, n - (b - 1) * batch))).build().fit(m, data);
         }
         return new Measurement(name, "samples/s", clock.throughput(), Map.of("batch", batch, "rows", n,
                 "warmup_steps", clock.warmup(), "steps_per_rep", clock.stepsPerRep(),
                 "threads", threads));
     }
 
-    /** (3) TopK SAE on 384-d inputs, 3072 latents, k = 32, batch 4096, Adam 1e-3; synthetic Gaussian inputs. */
+    /**
+     * (3) TopK SAE on 384-d inputs, 3072 latents, k = 32, batch 4096, Adam 1e-3, trained by the
+     * product's {@link SaeTrainer} (FVU loss, decoder-gradient projection and renormalisation,
+     * dead-latent counts); synthetic Gaussian inputs, so no latent dies and AuxK stays off.
+     */
     Measurement sae(int threads) {
         int d = sizes.quick() ? 64 : 384;
         int latents = sizes.quick() ? 256 : 3072;
         int k = sizes.quick() ? 8 : 32;
         int batch = sizes.quick() ? 256 : 4096;
         StepClock clock = new StepClock(sizes.warmup(2), sizes.steps(3), sizes.reps());
-        try (BenchTopKSae sae = new BenchTopKSae(d, latents, k, seed);
-                NDManager data = Engines.newManager(ai.djl.Device.cpu())) {
+        SaeConfig config = SaeConfig.builder().setShape(d, latents).setHook("blocks.3.hook_resid_post", "synthetic", 1)
+                .optK(k).optSeed(seed).build();
+        TrainingConfig training = TrainingConfig.builder().optEpochs(1).optBatchSize(batch).optLearningRate(1e-3)
+                .optSeed(seed).build();
+        try (NDManager data = Engines.newManager(ai.djl.Device.cpu());
+                SparseAutoencoder sae = SparseAutoencoder.create(config, data, null)) {
             Engines.seed(seed + 1);
             // a fixed pool of Gaussian "activations": throughput does not depend on their content
             NDArray pool = data.randomNormal(new Shape(4L * batch, d));
-            clock.start();
-            for (int s = 0; s < clock.totalSteps(); s++) {
-                int from = (s % 4) * batch;
-                try (NDManager step = data.newSubManager()) {
-                    NDArray x = pool.get(from + ":" + (from + batch));
-                    x.attach(step);
-                    sae.step(x, step);
-                }
-                clock.step(batch);
-            }
+            SaeTrainer.builder().setConfig(training).optListener(clock.listener(b -> batch)).build()
+                    .fit(sae, new PooledRows(pool, batch, clock.totalSteps()));
         }
         return new Measurement("sae", "tokens/s", clock.throughput(), Map.of("d", d, "latents", latents, "k", k,
                 "batch", batch, "threads", threads, "input", "synthetic Gaussian"));

@@ -1,5 +1,9 @@
 package dev.bottleneck.cli.bench;
 
+import dev.bottleneck.train.TrainingListener;
+
+import java.util.function.IntUnaryOperator;
+
 /**
  * Timestamps the end of every training step, so throughput can be computed per repetition of
  * {@code stepsPerRep} steps after {@code warmup} steps that are not timed (JIT compilation,
@@ -36,6 +40,26 @@ final class StepClock {
 
     void start() {
         start = System.nanoTime();
+    }
+
+    /**
+     * A trainer listener that starts the clock with the first epoch and records each batch,
+     * {@code rowsOfBatch} giving the rows of batch number b (1-based).
+     */
+    TrainingListener listener(IntUnaryOperator rowsOfBatch) {
+        return new TrainingListener() {
+            @Override
+            public void onEpochStart(int epoch, int total, int batches, int firstBatch) {
+                if (epoch == 1) {
+                    start();
+                }
+            }
+
+            @Override
+            public void onBatch(int epoch, int b, double loss) {
+                step(rowsOfBatch.applyAsInt(b));
+            }
+        };
     }
 
     /** Records a finished step of {@code rows} samples; steps beyond the planned number are ignored. */

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.bottleneck.interpret.store.ActivationStore;
+import dev.bottleneck.interpret.store.StoreInfo;
 
 /**
  * Computes {@link SaeMetrics} over a store split in one pass, without holding the rows. For a
  * transcoder the FVU is of its prediction of the target hook, around the target's mean. The SAE
- * runs as at inference (BatchTopK with its threshold, gradient TopK as plain TopK).
+ * runs as at inference (BatchTopK with its threshold, gradient TopK as plain TopK), on the store's
+ * rows rescaled from the store's activation scale to the SAE's.
  */
 public final class SaeEvaluator {
     private SaeEvaluator() {}
@@ -19,6 +21,10 @@ public final class SaeEvaluator {
         SaeConfig c = sae.config();
         StoreTrainingData.check(store, c);
         ActivationStore.Batches data = store.batches(split, batchSize, false, 0, true, maxRows);
+        // rows come scaled by the store's scale; an SAE trained on another corpus (or imported) has its own
+        StoreInfo info = store.info();
+        float inRatio = (float) (c.scale() / info.scale());
+        float outRatio = c.isTranscoder() ? (float) (c.targetScale() / info.targetScale()) : inRatio;
         double[] sum = new double[c.dOut()];
         double sumSq = 0;
         double err = 0;
@@ -33,10 +39,10 @@ public final class SaeEvaluator {
                     NDArray y;
                     if (c.isTranscoder()) {
                         ai.djl.ndarray.NDList pair = data.nextPair(m);
-                        x = pair.get(0);
-                        y = pair.get(1);
+                        x = pair.get(0).mul(inRatio);
+                        y = pair.get(1).mul(outRatio);
                     } else {
-                        x = data.next(m);
+                        x = data.next(m).mul(inRatio);
                         y = x;
                     }
                     SaeForward f = sae.forward(x);
