@@ -1,12 +1,14 @@
 package dev.bottleneck.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.bottleneck.BottleneckException;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.interpret.MiniLm;
 import dev.bottleneck.interpret.MiniLmTokenizer;
 import dev.bottleneck.interpret.browser.FeatureBrowser;
 import dev.bottleneck.interpret.browser.FeaturePages;
 import dev.bottleneck.interpret.browser.FeatureReport;
+import dev.bottleneck.interpret.browser.LatentExplainer;
 import dev.bottleneck.interpret.browser.LatentRanges;
 import dev.bottleneck.interpret.sae.SaeFiles;
 import dev.bottleneck.interpret.sae.SaeProvenance;
@@ -54,11 +56,18 @@ final class SaeBrowseCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Documents per forward pass (default ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--seed", defaultValue = "42", description = "Seeds the document order and the samples.") long seed;
     @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default).") String device;
+    @Option(names = "--explain-endpoint", paramLabel = "URL", description = "Explain each latent shown with a language model"
+            + " behind this OpenAI-compatible address, e.g. http://localhost:8000/v1 (off by default).") String explainEndpoint;
+    @Option(names = "--explain-model", paramLabel = "NAME", description = "The model the endpoint serves (with --explain-endpoint).") String explainModel;
+    @Option(names = "--explain-key-env", defaultValue = "OPENAI_API_KEY", paramLabel = "VAR",
+            description = "Environment variable holding the API key, sent as a bearer token when set (default ${DEFAULT-VALUE}).") String explainKeyEnv;
+    @Option(names = "--explain-contexts", defaultValue = "10", paramLabel = "N", description = "Top contexts shown to the explainer per latent (default ${DEFAULT-VALUE}).") int explainContexts;
 
     @Override
     public void run() {
         int[] chosen = selection.latents != null ? LatentRanges.parse(selection.latents) : null; // a typo fails before the model loads
         AtomicFiles.refuseExisting(out, overwrite);
+        LatentExplainer explainer = explainer(); // a bad address fails before the scan, not after
         StoreInfo store = storeOf(saeDir);
         boolean special = keepSpecial != null ? keepSpecial : store != null && !store.excludeSpecial();
         int length = maxLength != null ? maxLength : store != null && store.maxLength() > 0 ? store.maxLength() : 128;
@@ -98,10 +107,41 @@ final class SaeBrowseCommand implements Runnable {
             System.err.printf("scanning %s with %s (%d documents), %d tokens%s%n", corpus, saeDir, docs.size(), tokens,
                     special ? ", [CLS]/[SEP] included" : "");
             FeatureReport report = b.build().scan();
+            if (explainer != null) {
+                report = explain(explainer, report);
+            }
             FeaturePages.write(report, out, overwrite);
             System.err.printf("%s: %d latents shown, %d tokens in %d documents scanned in %.1f s%n",
                     out.resolve(FeaturePages.INDEX), report.latents().size(), report.tokens(), report.documents(),
                     (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private LatentExplainer explainer() {
+        if (explainEndpoint == null) {
+            if (explainModel != null) {
+                throw new BottleneckException("--explain-model needs --explain-endpoint (the address that serves it)");
+            }
+            return null;
+        }
+        return LatentExplainer.builder().setEndpoint(explainEndpoint).setModel(explainModel)
+                .optApiKey(System.getenv(explainKeyEnv)).optContexts(explainContexts).build();
+    }
+
+    /** The report explained; when the explainer fails, the pages are still written, without explanations. */
+    private FeatureReport explain(LatentExplainer explainer, FeatureReport report) {
+        System.err.printf("explaining %d latents with %s%n", report.latents().size(), explainer.describe());
+        int total = report.latents().size();
+        try {
+            return explainer.explainAll(report, done -> {
+                if (done % 10 == 0 || done == total) {
+                    System.err.printf("explained %d/%d%n", done, total);
+                }
+            });
+        } catch (BottleneckException e) {
+            FeaturePages.write(report, out, overwrite);
+            throw new BottleneckException(e.getMessage() + "; " + out.resolve(FeaturePages.INDEX)
+                    + " was written without explanations", e);
         }
     }
 

@@ -55,7 +55,50 @@ class SaeBrowseCliTest {
     }
 
     @Test
+    void anExplainerEndpointExplainsEachLatentShownAndAFailingOneStillLeavesThePages() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        int[] asked = {0};
+        server.createContext("/v1/chat/completions", ex -> {
+            ex.getRequestBody().readAllBytes();
+            byte[] b = ("{\"choices\":[{\"message\":{\"content\":\"stand-in explanation " + (++asked[0]) + "\"}}]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        Path out = tmp.resolve("explained");
+        try {
+            Cli.ok("sae", "browse", "--sae", sae, "--corpus", PAPERS, "--tokens", "1500", "--top-latents", "3",
+                    "--out", out, "--explain-endpoint", base, "--explain-model", "stand-in");
+        } finally {
+            server.stop(0);
+        }
+        assertEquals(3, asked[0]);
+        JsonNode j = Cli.json(out.resolve("features.json"));
+        assertTrue(j.get("explained_by").asText().startsWith("stand-in at "), j.get("explained_by").toString());
+        assertTrue(j.get("latents").get(0).get("explanation").asText().startsWith("stand-in explanation"));
+        assertTrue(Files.readString(out.resolve("index.html")).contains("stand-in explanation 2"));
+
+        // the same address with nothing listening: an error that says so, and the pages without explanations
+        Path failed = tmp.resolve("unexplained");
+        Cli.Result r = Cli.run("sae", "browse", "--sae", sae, "--corpus", PAPERS, "--tokens", "500", "--top-latents", "2",
+                "--out", failed, "--explain-endpoint", base, "--explain-model", "stand-in");
+        assertEquals(1, r.code(), r.err());
+        java.util.List<String> lines = r.errLines();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.contains("could not reach the explainer") && last.contains("without explanations"), last);
+        assertTrue(Files.isRegularFile(failed.resolve("index.html")));
+    }
+
+    @Test
     void badLatentChoicesSayWhatIsWrong() {
+        Cli.assertError(Cli.run("sae", "browse", "--sae", sae, "--corpus", PAPERS, "--explain-model", "m", "--out",
+                tmp.resolve("z")), 1, "--explain-endpoint");
+        Cli.assertError(Cli.run("sae", "browse", "--sae", sae, "--corpus", PAPERS, "--explain-endpoint", "localhost:1",
+                "--explain-model", "m", "--out", tmp.resolve("w")), 1, "http://");
         Cli.assertError(Cli.run("sae", "browse", "--sae", sae, "--corpus", PAPERS, "--latents", "5-2", "--out",
                 tmp.resolve("x")), 1, "backwards");
         Cli.assertError(Cli.run("sae", "browse", "--sae", sae, "--corpus", PAPERS, "--latents", "1", "--top-latents", "3",

@@ -132,7 +132,7 @@ public final class FeatureBrowser {
                 density[j] = scan.fires[j] / (double) scan.tokens;
             }
             return new FeatureReport(c, saeSource, corpusName, scan.tokens, scanned, sample, seed, density, out,
-                    Instant.now().toString(), "bottleneck " + Version.get());
+                    Instant.now().toString(), "bottleneck " + Version.get(), null);
         } finally {
             ai.djl.pytorch.jni.JniUtils.setGradMode(true);
         }
@@ -303,7 +303,7 @@ public final class FeatureBrowser {
         strong.sort(Comparator.comparingDouble((FeatureReport.TokenStat t) -> -t.meanPerOccurrence()));
         return new FeatureReport.Latent(j, fires, fires / (double) scan.tokens, fires == 0 ? 0 : scan.sum[j] / fires,
                 max, top, qs, frequent.subList(0, Math.min(10, frequent.size())),
-                strong.subList(0, Math.min(10, strong.size())), histogram);
+                strong.subList(0, Math.min(10, strong.size())), histogram, null);
     }
 
     private FeatureReport.Context context(Pick p, float[] act, List<String> t) {

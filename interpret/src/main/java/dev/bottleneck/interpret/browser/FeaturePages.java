@@ -59,7 +59,12 @@ public final class FeaturePages {
                 .append(" · SAE <code>").append(esc(r.saeSource())).append("</code> · corpus <code>").append(esc(r.corpus()))
                 .append("</code> · ").append(num(r.tokens())).append(" tokens in ").append(num(r.documents()))
                 .append(" documents · seed ").append(r.seed()).append(" · ").append(esc(r.created())).append(" · ")
-                .append(esc(r.createdBy())).append("</p>\n</header>\n");
+                .append(esc(r.createdBy()));
+        if (r.explainedBy() != null) {
+            h.append(" · explanations by <code>").append(esc(r.explainedBy())).append("</code> (a language model's reading")
+                    .append(" of the top contexts: check it against them)");
+        }
+        h.append("</p>\n</header>\n");
         overview(h, r);
         for (FeatureReport.Latent l : r.latents()) {
             latent(h, l, r.sampleSize());
@@ -91,14 +96,19 @@ public final class FeaturePages {
                 .append("), on more than 10 % of tokens: ").append(num(dense)).append(" · median density ")
                 .append(pct(sorted[sorted.length / 2])).append("</p>\n</div>\n");
         h.append("<div class=\"card wide\">\n<h2>Latents shown</h2>\n<table class=\"index\">\n<thead><tr><th>latent</th>")
-                .append("<th>density</th><th>mean</th><th>max</th><th>fires most on</th></tr></thead>\n<tbody>\n");
+                .append("<th>density</th><th>mean</th><th>max</th><th>fires most on</th>")
+                .append(r.explainedBy() != null ? "<th>explanation</th>" : "").append("</tr></thead>\n<tbody>\n");
         for (FeatureReport.Latent l : r.latents()) {
             h.append("<tr><td><a href=\"#l").append(l.index()).append("\">").append(l.index()).append("</a></td><td>")
                     .append(pct(l.density())).append("</td><td>").append(f(l.meanActivation())).append("</td><td>")
                     .append(f(l.maxActivation())).append("</td><td class=\"toks\">")
                     .append(l.frequentTokens().stream().limit(5).map(t -> "<code>" + esc(t.token()) + "</code>")
                             .collect(Collectors.joining(" ")))
-                    .append("</td></tr>\n");
+                    .append("</td>");
+            if (r.explainedBy() != null) {
+                h.append("<td>").append(l.explanation() == null ? "" : esc(l.explanation())).append("</td>");
+            }
+            h.append("</tr>\n");
         }
         h.append("</tbody>\n</table>\n</div>\n</section>\n");
     }
@@ -108,6 +118,9 @@ public final class FeaturePages {
                 .append(" <small>density ").append(pct(l.density())).append(" · fired ").append(num(l.fires()))
                 .append(" times · mean ").append(f(l.meanActivation())).append(" · max ").append(f(l.maxActivation()))
                 .append("</small> <a class=\"up\" href=\"#top\">↑ index</a></h2>\n");
+        if (l.explanation() != null) {
+            h.append("<p class=\"explanation\">").append(esc(l.explanation())).append("</p>\n");
+        }
         if (l.fires() == 0) {
             h.append("<p class=\"meta\">Never fired in this scan.</p>\n</section>\n");
             return;
@@ -291,6 +304,7 @@ public final class FeaturePages {
                    color: var(--ink); background: var(--bg); }
             h1 { font-size: 24px; margin: 0 0 4px; } h1 small { font-weight: 400; color: var(--muted); font-size: 16px; }
             h2 { font-size: 18px; margin: 0 0 10px; } h2 small, h4 small { font-weight: 400; color: var(--muted); font-size: 13px; }
+            .explanation { font-size: 16px; font-style: italic; margin: 4px 0 10px; }
             h3 { font-size: 14px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 18px 0 8px; }
             h4 { font-size: 14px; margin: 14px 0 6px; }
             code { font: 13px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f4;

@@ -18,12 +18,19 @@ import java.util.List;
  * @param latents the latents shown, in the order chosen
  * @param created ISO-8601 time of the scan
  * @param createdBy library version
+ * @param explainedBy the language model and endpoint that wrote the latents' explanations, or null
  */
 public record FeatureReport(SaeConfig sae, String saeSource, String corpus, long tokens, int documents, int sampleSize,
-        long seed, double[] density, List<Latent> latents, String created, String createdBy) {
+        long seed, double[] density, List<Latent> latents, String created, String createdBy, String explainedBy) {
 
     public FeatureReport {
         latents = List.copyOf(latents);
+    }
+
+    /** This report with other latents (their explanations filled in) and who explained them. */
+    public FeatureReport withExplanations(List<Latent> explained, String explainer) {
+        return new FeatureReport(sae, saeSource, corpus, tokens, documents, sampleSize, seed, density, explained, created,
+                createdBy, explainer);
     }
 
     /**
@@ -36,15 +43,23 @@ public record FeatureReport(SaeConfig sae, String saeSource, String corpus, long
      * @param frequentTokens the tokens it fires on most often, most frequent first
      * @param strongTokens the tokens with the largest mean activation per occurrence (seen ≥ 3 times, and ≥ 3 times in the sample, so that no estimate rests on one draw)
      * @param histogram counts of sampled activations in equal bins from 0 to {@code maxActivation}
+     * @param explanation a language model's one-phrase reading of the contexts ({@link LatentExplainer}),
+     *     or null
      */
     public record Latent(int index, long fires, double density, double meanActivation, float maxActivation,
             List<Context> top, List<Quantile> quantiles, List<TokenStat> frequentTokens, List<TokenStat> strongTokens,
-            int[] histogram) {
+            int[] histogram, String explanation) {
         public Latent {
             top = List.copyOf(top);
             quantiles = List.copyOf(quantiles);
             frequentTokens = List.copyOf(frequentTokens);
             strongTokens = List.copyOf(strongTokens);
+        }
+
+        /** This latent with {@code text} as its explanation. */
+        public Latent withExplanation(String text) {
+            return new Latent(index, fires, density, meanActivation, maxActivation, top, quantiles, frequentTokens,
+                    strongTokens, histogram, text);
         }
     }
 

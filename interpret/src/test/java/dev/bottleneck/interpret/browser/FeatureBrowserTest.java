@@ -198,8 +198,9 @@ class FeatureBrowserTest {
         FeatureReport.Context ctx = new FeatureReport.Context(2, 3, 2f, List.of("<", "script", ">", "&", "\"", "##ed"),
                 new float[] {0, 2f, 0, 1f, 0, 0}, 1);
         FeatureReport.Latent l = new FeatureReport.Latent(0, 1, 0.5, 2, 2f, List.of(ctx), List.of(),
-                List.of(new FeatureReport.TokenStat("<b>", 1, 1, 2, 1, 1, 2)), List.of(), new int[20]);
-        FeatureReport r = new FeatureReport(c, "dir<&>", "corpus\"'", 2, 1, 8, 42, new double[24], List.of(l), "now", "test");
+                List.of(new FeatureReport.TokenStat("<b>", 1, 1, 2, 1, 1, 2)), List.of(), new int[20], "<i>gods</i>");
+        FeatureReport r = new FeatureReport(c, "dir<&>", "corpus\"'", 2, 1, 8, 42, new double[24], List.of(l), "now", "test",
+                "model<x>");
         String html = FeaturePages.html(r);
         assertOnlyOurTags(html);
         assertTrue(html.contains("&lt;"), html);
@@ -209,6 +210,8 @@ class FeatureBrowserTest {
         assertTrue(html.contains("class=\"t hit\""));
         assertTrue(html.contains("&amp;</span>"), "the second firing token, tinted");
         assertTrue(html.contains("&quot;ed"), "a ## piece joins the token before it");
+        assertTrue(html.contains("&lt;i&gt;gods&lt;/i&gt;"), "the explanation, escaped");
+        assertTrue(html.contains("model&lt;x&gt;"), "who explained it, escaped");
     }
 
     @Test
