@@ -1,6 +1,5 @@
 package dev.bottleneck.interpret.sae;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,8 +10,6 @@ import dev.bottleneck.engine.Engines;
 import dev.bottleneck.interpret.store.ActivationStore;
 import dev.bottleneck.io.Json;
 import dev.bottleneck.train.TrainingConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,24 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SAELens files back into SAEs: our own exports exactly, and a foreign SAE read by SAELens' rules. */
-class SaeLensImportTest {
-    @TempDir static Path dir;
-    static ActivationStore store;
-    static ActivationStore paired;
-    static NDManager manager;
-
-    @BeforeAll
-    static void data() {
-        store = Synthetic.store(dir.resolve("store"), 16, 48, 3, 3000, 500, 21);
-        paired = Synthetic.pairedStore(dir.resolve("paired"), 16, 48, 3, 3000, 500, 22);
-        manager = Engines.newManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
-
+class SaeLensImportTest extends SyntheticStoresTest {
     private static SparseAutoencoder trained(SaeConfig c, ActivationStore s) {
         float[] in = s.mean(ActivationStore.Split.TRAIN, 0, true);
         SparseAutoencoder sae = SparseAutoencoder.create(c, manager, in,
@@ -59,10 +39,10 @@ class SaeLensImportTest {
             SaeArchitecture.JUMPRELU, SaeArchitecture.BATCHTOPK, null}) {
             boolean transcoder = a == null;
             ActivationStore s = transcoder ? paired : store;
-            SaeConfig.Builder b = SaeConfig.builder().setShape(16, 64).setHook(s.info().hook(), "synthetic",
+            SaeConfig.Builder b = SaeConfig.builder().setShape(32, 128).setHook(s.info().hook(), "synthetic",
                     s.info().scale()).optArchitecture(transcoder ? SaeArchitecture.TOPK : a).optK(3).optSeed(4);
             if (transcoder) {
-                b.optTarget(s.info().targetHook(), 16, s.info().targetScale());
+                b.optTarget(s.info().targetHook(), 32, s.info().targetScale());
             }
             String name = transcoder ? "transcoder" : a.id();
             try (SparseAutoencoder sae = trained(b.build(), s); NDManager m = manager.newSubManager()) {
@@ -93,21 +73,21 @@ class SaeLensImportTest {
         Files.createDirectories(lens);
         try (NDManager m = manager.newSubManager()) {
             Engines.seed(9);
-            NDArray wEnc = m.randomNormal(0, 0.3f, new ai.djl.ndarray.types.Shape(16, 40), DataType.FLOAT32);
+            NDArray wEnc = m.randomNormal(0, 0.3f, new ai.djl.ndarray.types.Shape(32, 40), DataType.FLOAT32);
             NDArray bEnc = m.randomNormal(0, 0.1f, new ai.djl.ndarray.types.Shape(40), DataType.FLOAT32);
-            NDArray wDec = m.randomNormal(0, 0.3f, new ai.djl.ndarray.types.Shape(40, 16), DataType.FLOAT32)
+            NDArray wDec = m.randomNormal(0, 0.3f, new ai.djl.ndarray.types.Shape(40, 32), DataType.FLOAT32)
                     .toType(DataType.FLOAT16, false);
-            NDArray bDec = m.randomNormal(0, 0.5f, new ai.djl.ndarray.types.Shape(16), DataType.FLOAT32);
+            NDArray bDec = m.randomNormal(0, 0.5f, new ai.djl.ndarray.types.Shape(32), DataType.FLOAT32);
             NDList list = new NDList(named(wEnc, "W_enc"), named(bEnc, "b_enc"), named(wDec, "W_dec"),
                     named(bDec, "b_dec"));
             Files.write(lens.resolve("sae_weights.safetensors"), list.encode(NDList.Encoding.SAFETENSORS));
             ObjectNode cfg = Json.mapper().createObjectNode();
-            cfg.put("architecture", "standard").put("d_in", 16).put("d_sae", 40).put("activation_fn", "relu")
+            cfg.put("architecture", "standard").put("d_in", 32).put("d_sae", 40).put("activation_fn", "relu")
                     .put("apply_b_dec_to_input", false).put("normalize_activations", "none")
                     .put("hook_name", "blocks.0.hook_resid_post").put("model_name", "someone-elses-model");
             Json.mapper().writeValue(lens.resolve("cfg.json").toFile(), cfg);
 
-            NDArray x = store.batches(ActivationStore.Split.HELD_OUT, 500, false, 0, false, 500).next(m);
+            NDArray x = store.batches(ActivationStore.Split.HELD_OUT, 2000, false, 0, false, 2000).next(m);
             NDArray w = wDec.toType(DataType.FLOAT32, false);
             // SAELens' StandardSAE forward, on raw activations, b_dec not subtracted
             NDArray expected = ai.djl.nn.Activation.relu(x.matMul(wEnc).add(bEnc)).matMul(w).add(bDec);
@@ -120,7 +100,7 @@ class SaeLensImportTest {
                 double variance = x.sub(x.mean(new int[] {0})).square().sum().getFloat();
                 double fvu = expected.sub(x).square().sum().getFloat() / variance;
                 SaeMetrics metrics = SaeEvaluator.evaluate(sae, store, ActivationStore.Split.HELD_OUT, 0, 128);
-                assertEquals(500, metrics.rows());
+                assertEquals(2000, metrics.rows());
                 assertEquals(fvu, metrics.fvu(), 1e-4 * fvu);
             }
         }
@@ -129,7 +109,7 @@ class SaeLensImportTest {
     @Test
     void filesSaelensCannotDescribeToUsAreRefusedWithTheReason(@TempDir Path tmp) throws Exception {
         Path lens = tmp.resolve("lens");
-        try (SparseAutoencoder sae = trained(SaeConfig.builder().setShape(16, 64).setHook(store.info().hook(), "s",
+        try (SparseAutoencoder sae = trained(SaeConfig.builder().setShape(32, 128).setHook(store.info().hook(), "s",
                 store.info().scale()).optArchitecture(SaeArchitecture.JUMPRELU).optSeed(1).build(), store)) {
             SaeLensExport.write(sae, "synthetic", lens, false);
         }
@@ -139,7 +119,7 @@ class SaeLensImportTest {
             {"normalize_activations", "expected_average_only_in", "only \"none\""},
             {"architecture", "gated", "cannot be imported"},
             {"hook_name", "", "no hook_name"},
-            {"d_sae", "63", "shape"},
+            {"d_sae", "127", "shape"},
         };
         for (String[] c : cases) {
             ObjectNode cfg = original.deepCopy();

@@ -1,6 +1,5 @@
 package dev.bottleneck.interpret.sae;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,13 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bottleneck.BottleneckException;
-import dev.bottleneck.engine.Engines;
 import dev.bottleneck.interpret.store.ActivationStore;
 import dev.bottleneck.io.Json;
 import dev.bottleneck.train.EpochRecord;
 import dev.bottleneck.train.TrainingConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,23 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** JumpReLU, BatchTopK, gradient TopK's selection and transcoders on synthetic activations (d 32, 96 features, 3 active). */
-class SaeVariantsTest {
-    @TempDir static Path dir;
-    static ActivationStore store;
-    static ActivationStore paired;
-    static NDManager manager;
-
-    @BeforeAll
-    static void data() {
-        store = Synthetic.store(dir.resolve("store"), 32, 96, 3, 8000, 2000, 11);
-        paired = Synthetic.pairedStore(dir.resolve("paired"), 32, 96, 3, 8000, 2000, 12);
-        manager = Engines.newManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+class SaeVariantsTest extends SyntheticStoresTest {
 
     static SaeConfig.Builder config(SaeArchitecture a) {
         return SaeConfig.builder().setShape(32, 128).setHook("blocks.0.hook_resid_post", "synthetic", store.info().scale())
