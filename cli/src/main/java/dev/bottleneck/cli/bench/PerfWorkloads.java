@@ -93,7 +93,8 @@ public final class PerfWorkloads {
         TrainingConfig cfg = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch).optLearningRate(1e-3)
                 .optValidationFraction(0).optSeed(seed).build();
         try (Autoencoder m = Autoencoder.builder().setArchitecture(arch).optScaler(ScalerKind.NONE).optSeed(seed).build()) {
-            Trainer.builder().setConfig(cfg).optListener(clock.listener(b -> Math.min(batch, n - (b - 1) * batch))).build().fit(m, data);
+            Trainer.builder().setConfig(cfg).optListener(clock.listener(b -> Math.min(batch, n - (b - 1) * batch))).build()
+                    .fit(m, data);
         }
         return new Measurement(name, "samples/s", clock.throughput(), Map.of("batch", batch, "rows", n,
                 "warmup_steps", clock.warmup(), "steps_per_rep", clock.stepsPerRep(),
