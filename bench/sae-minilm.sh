@@ -4,7 +4,8 @@
 # WordNet glosses: 8x expansion (3072 latents), k 32, AuxK, batch 4096, lr 2e-3, 100 warm-up steps.
 # Prints for each system: held-out FVU (variance around the mean), L0, dead %, tokens/s, and the
 # spliced fidelity measured by `bottleneck sae eval` for both (the peer's weights are written in
-# Bottleneck's SAE format for that).
+# Bottleneck's SAE format for that). Then Bottleneck's default recipe on the same store: the same SAE
+# trained with batch 1024 and cosine decay (the recipe that beats the bar; BENCHMARKS.md).
 #
 #   bench/sae-minilm.sh [TOKENS] [EPOCHS] [OUT]     (needs: apt-get install wordnet-base python3-torch)
 #   The protocol is TOKENS=1000000 EPOCHS=8. A store that exists in OUT/store is reused, also one
@@ -26,7 +27,7 @@ fi
 
 echo "== Bottleneck"
 "$HERE/bottleneck" sae train --store "$OUT/store" --out "$OUT/ours" --overwrite --architecture topk --expansion 8 --k 32 \
-  --epochs "$EPOCHS" --batch 4096 --lr 2e-3 --warmup 100 --seed 42
+  --epochs "$EPOCHS" --batch 4096 --lr 2e-3 --warmup 100 --schedule constant --seed 42
 "$HERE/bottleneck" sae eval --sae "$OUT/ours" --store "$OUT/store" --sentences 256 --out "$OUT/ours-eval.json"
 /usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['provenance']; print('tokens/s', round(p['tokens_per_second']), 'train s', round(p['train_seconds'],1))" "$OUT/ours/config.json"
 
@@ -34,3 +35,8 @@ echo "== PyTorch peer"
 /usr/bin/python3 "$HERE/bench/peers/sae_topk_torch.py" --store "$OUT/store" --epochs "$EPOCHS" --batch 4096 --lr 2e-3 \
   --warmup 100 --threads "$THREADS" --seed 42 --save "$OUT/peer" --like "$OUT/ours" | tail -1
 "$HERE/bottleneck" sae eval --sae "$OUT/peer" --store "$OUT/store" --sentences 256 --out "$OUT/peer-eval.json"
+
+echo "== Bottleneck, its default recipe (batch 1024, cosine decay after the warm-up)"
+"$HERE/bottleneck" sae train --store "$OUT/store" --out "$OUT/default" --overwrite --architecture topk --expansion 8 --k 32 \
+  --epochs "$EPOCHS" --batch 1024 --lr 2e-3 --warmup 100 --schedule cosine --seed 42
+"$HERE/bottleneck" sae eval --sae "$OUT/default" --store "$OUT/store" --sentences 256 --out "$OUT/default-eval.json"
