@@ -20,9 +20,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Read an SAE in SAELens' layout (cfg.json + sae_weights.safetensors) into Bottleneck's format,",
-                "for `sae eval`, `sae browse` and the rest: standard, topk, jumprelu and their transcoder forms,",
-                "normalize_activations none. One that `sae export` wrote comes back as it was trained."})
+        description = "Read an SAE in SAELens' layout (cfg.json + sae_weights.safetensors) into Bottleneck's format, for"
+                + " `sae eval`, `sae browse` and the rest: standard, topk, jumprelu and their transcoder forms, with"
+                + " normalize_activations none. One that `sae export` wrote comes back as it was trained.")
 final class SaeImportCommand implements Runnable {
     @Option(names = "--from", required = true, paramLabel = "DIR", description = "SAELens directory.") Path from;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "SAE directory to write.") Path out;

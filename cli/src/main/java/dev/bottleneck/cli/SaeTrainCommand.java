@@ -91,10 +91,10 @@ final class SaeTrainCommand implements Runnable {
     @Option(names = "--corpus", paramLabel = "FILE", description = "gtopk: the corpus to run (default: the one the store names).")
     Path corpus;
 
-    @Option(names = "--epochs", defaultValue = "8") int epochs;
+    @Option(names = "--epochs", defaultValue = "8", description = "Passes over the training rows (default ${DEFAULT-VALUE}).") int epochs;
     // batch 1024 with cosine decay: the best of the recipes measured on MiniLM block 3 (BENCHMARKS.md)
     @Option(names = "--batch", defaultValue = "1024", description = "Tokens per batch (default ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--lr", defaultValue = "2e-3") double lr;
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate, reached after --warmup (default ${DEFAULT-VALUE}).") double lr;
     @Option(names = "--warmup", defaultValue = "100", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).") int warmup;
     @Option(names = "--schedule", defaultValue = "cosine", description = "After warm-up: cosine (default; decay to --min-lr by the last step) or constant.") String schedule;
     @Option(names = "--min-lr", defaultValue = "0", description = "Final rate of the cosine schedule (default ${DEFAULT-VALUE}).") double minLr;
