@@ -39,10 +39,10 @@ public final class SaeEvaluator {
                     NDArray y;
                     if (c.isTranscoder()) {
                         ai.djl.ndarray.NDList pair = data.nextPair(m);
-                        x = pair.get(0).mul(inRatio);
-                        y = pair.get(1).mul(outRatio);
+                        x = rescaled(pair.get(0), inRatio);
+                        y = rescaled(pair.get(1), outRatio);
                     } else {
-                        x = data.next(m).mul(inRatio);
+                        x = rescaled(data.next(m), inRatio);
                         y = x;
                     }
                     SaeForward f = sae.forward(x);
@@ -78,5 +78,10 @@ public final class SaeEvaluator {
         }
         return new SaeMetrics(rows, err / variance, active / Math.max(1, rows), dead / c.dSae(), dense / c.dSae(),
                 density);
+    }
+
+    /** The rows in the SAE's scaled space; no copy when the store was scaled as the SAE is (the usual case). */
+    private static NDArray rescaled(NDArray rows, float ratio) {
+        return ratio == 1f ? rows : rows.mul(ratio);
     }
 }
