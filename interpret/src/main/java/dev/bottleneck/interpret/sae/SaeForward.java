@@ -8,5 +8,11 @@ import ai.djl.ndarray.NDArray;
  * @param pre encoder pre-activations (rows × d_sae)
  * @param code the sparse code (rows × d_sae)
  * @param reconstruction rows × d_in
+ * @param batchCut BatchTopK in training: the batch's cut (a scalar; the smallest activation kept when
+ *     positive); null otherwise
  */
-public record SaeForward(NDArray pre, NDArray code, NDArray reconstruction) {}
+public record SaeForward(NDArray pre, NDArray code, NDArray reconstruction, NDArray batchCut) {
+    public SaeForward(NDArray pre, NDArray code, NDArray reconstruction) {
+        this(pre, code, reconstruction, null);
+    }
+}

@@ -159,9 +159,12 @@ public final class SparseAutoencoder implements AutoCloseable {
     public SaeForward trainingForward(NDArray x, NDArray gradient) {
         NDArray pre = preActivations(x);
         NDArray post = Activation.relu(pre);
-        NDArray code = switch (config.architecture()) {
-            case BATCHTOPK -> TopKSelection.perBatch(post, (int) Math.min(Integer.MAX_VALUE,
+        if (config.architecture() == SaeArchitecture.BATCHTOPK) {
+            TopKSelection.BatchSelection s = TopKSelection.perBatch(post, (int) Math.min(Integer.MAX_VALUE,
                     (long) config.k() * x.getShape().get(0)));
+            return new SaeForward(pre, s.code(), decode(s.code()), s.cut());
+        }
+        NDArray code = switch (config.architecture()) {
             case GTOPK -> gradient == null ? TopKSelection.perRow(post, config.k())
                     : TopKSelection.perRowByScore(post, gradientScore(post, gradient), config.k());
             case JUMPRELU -> JumpRelu.activate(pre, threshold(x.getManager()), config.bandwidth());

@@ -17,11 +17,46 @@ final class TopKSelection {
         return post.mul(post.gte(kth).toType(DataType.FLOAT32, false));
     }
 
-    /** The {@code n} largest positive entries of the whole batch (BatchTopK: n = k·rows). */
-    static NDArray perBatch(NDArray post, int n) {
+    /**
+     * BatchTopK's selection of a training batch.
+     *
+     * @param code the kept entries, the rest zeroed
+     * @param cut the value of the n-th largest entry: the smallest entry kept when it is positive
+     */
+    record BatchSelection(NDArray code, NDArray cut) {}
+
+    /**
+     * The {@code n} largest positive entries of the whole batch (BatchTopK: n = k·rows).
+     *
+     * <p>A top-n over the flattened batch (n = 32k of 3M entries at batch 1024) costs three times
+     * the rest of the selection, so the cut is first looked for among each row's {@link
+     * #CANDIDATE_FACTOR}·n/rows largest entries. That cut is exact unless some row has all its
+     * candidates at or above it (it may then hold more entries that belong in the batch's top n);
+     * only then is the whole batch searched. Trained BatchTopK SAEs on MiniLM give single tokens
+     * up to 2.4 times the mean number of latents, hence a factor of 4.
+     */
+    static BatchSelection perBatch(NDArray post, int n) {
         int keep = (int) Math.min(n, post.size());
-        NDArray kth = post.flatten().topK(keep, -1, true, false).get(0).min();
-        return post.mul(post.gte(kth).logicalAnd(post.gt(0f)).toType(DataType.FLOAT32, false));
+        long rows = post.getShape().get(0);
+        long candidates = CANDIDATE_FACTOR * ((keep + rows - 1) / rows);
+        if (post.getShape().dimension() == 2 && candidates < post.getShape().get(1)) {
+            NDArray perRow = post.topK((int) candidates, -1, true, false).get(0);
+            NDArray cut = perRow.flatten().topK(keep, -1, true, false).get(0).min();
+            NDArray rowLowest = perRow.min(new int[] {-1});
+            boolean saturated = rowLowest.gte(cut).logicalAnd(rowLowest.gt(0f)).any().getBoolean();
+            if (!saturated) {
+                return keepFrom(post, cut);
+            }
+        }
+        return keepFrom(post, post.flatten().topK(keep, -1, true, false).get(0).min());
+    }
+
+    /** Candidates per row, as a multiple of the mean number kept per row. */
+    static final long CANDIDATE_FACTOR = 4;
+
+    private static BatchSelection keepFrom(NDArray post, NDArray cut) {
+        return new BatchSelection(
+                post.mul(post.gte(cut).logicalAnd(post.gt(0f)).toType(DataType.FLOAT32, false)), cut);
     }
 
     /**
