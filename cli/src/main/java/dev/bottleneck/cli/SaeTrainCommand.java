@@ -52,7 +52,8 @@ final class SaeTrainCommand implements Runnable {
     @Option(names = "--resume", description = "Continue from the checkpoint OUT.ckpt of a stopped run (give the same options).")
     boolean resume;
 
-    @Option(names = "--architecture", defaultValue = "topk", description = "topk (default), relu, jumprelu, batchtopk or gtopk.")
+    // BatchTopK: the variant that beat the bar on FVU, dead latents, spliced cosine and speed (BENCHMARKS.md)
+    @Option(names = "--architecture", defaultValue = "batchtopk", description = "batchtopk (default), topk, relu, jumprelu or gtopk.")
     String architecture;
 
     @Option(names = "--transcoder", description = "Predict the store's --target-hook from its --hook (a paired store).")
@@ -92,9 +93,10 @@ final class SaeTrainCommand implements Runnable {
     Path corpus;
 
     @Option(names = "--epochs", defaultValue = "8", description = "Passes over the training rows (default ${DEFAULT-VALUE}).") int epochs;
-    // batch 1024 with cosine decay: the best of the recipes measured on MiniLM block 3 (BENCHMARKS.md)
+    // batch 1024 with cosine decay: the best of the recipes measured on MiniLM block 3 (BENCHMARKS.md);
+    // the peak rate depends on the architecture (SaeArchitecture.defaultLearningRate)
     @Option(names = "--batch", defaultValue = "1024", description = "Tokens per batch (default ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate, reached after --warmup (default ${DEFAULT-VALUE}).") double lr;
+    @Option(names = "--lr", description = "Peak learning rate, reached after --warmup (default 3e-3 for batchtopk, 2e-3 for the others).") Double lr;
     @Option(names = "--warmup", defaultValue = "100", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).") int warmup;
     @Option(names = "--schedule", defaultValue = "cosine", description = "After warm-up: cosine (default; decay to --min-lr by the last step) or constant.") String schedule;
     @Option(names = "--min-lr", defaultValue = "0", description = "Final rate of the cosine schedule (default ${DEFAULT-VALUE}).") double minLr;
@@ -109,7 +111,8 @@ final class SaeTrainCommand implements Runnable {
         AtomicFiles.refuseExisting(out, overwrite);
         SaeArchitecture arch = SaeArchitecture.parse(architecture);
         // built first so that a bad schedule or rate is reported before the store is read
-        TrainingConfig training = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch).optLearningRate(lr)
+        TrainingConfig training = TrainingConfig.builder().optEpochs(epochs).optBatchSize(batch)
+                .optLearningRate(lr != null ? lr : arch.defaultLearningRate())
                 .optWarmupSteps(warmup).optSchedule(TrainingConfig.Schedule.parse(schedule)).optMinLearningRate(minLr)
                 .optSeed(seed).build();
         // gtopk's batches come from MiniLM runs, which cannot be replayed: it keeps the old Ctrl-C behaviour

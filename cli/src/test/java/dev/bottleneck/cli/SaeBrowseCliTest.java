@@ -30,6 +30,13 @@ class SaeBrowseCliTest {
     }
 
     @Test
+    void theDefaultIsBatchTopKAtItsOwnPeakRate() {
+        JsonNode config = Cli.json(sae.resolve("config.json"));
+        assertEquals("BATCHTOPK", config.get("sae").get("architecture").asText());
+        assertEquals(3e-3, config.get("training").get("learning_rate").asDouble(), 1e-12);
+    }
+
+    @Test
     void darkMatterWritesItsNumbers() {
         Path out = tmp.resolve("dark.json");
         Cli.Result r = Cli.ok("sae", "darkmatter", "--sae", sae, "--store", store, "--out", out);

@@ -25,8 +25,8 @@ class SaeCliTest {
         assertEquals(2000, info.get("train").get("rows").asLong());
         assertTrue(info.get("held_out").get("rows").asLong() > 0);
 
-        Cli.Result train = Cli.ok("sae", "train", "--store", store, "--out", sae, "--expansion", "2", "--k", "8",
-                "--epochs", "2", "--batch", "256", "--warmup", "4", "--schedule", "cosine", "--min-lr", "1e-4");
+        Cli.Result train = Cli.ok("sae", "train", "--store", store, "--out", sae, "--architecture", "topk", "--expansion",
+                "2", "--k", "8", "--epochs", "2", "--batch", "256", "--warmup", "4", "--schedule", "cosine", "--min-lr", "1e-4");
         assertTrue(train.out().contains("FVU"), train.out());
         JsonNode trained = Cli.json(sae.resolve("config.json")).get("training");
         assertEquals("cosine", trained.get("schedule").asText());
