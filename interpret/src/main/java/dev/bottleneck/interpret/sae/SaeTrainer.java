@@ -187,7 +187,7 @@ public final class SaeTrainer {
         int numDead = (int) dead.toType(DataType.FLOAT32, false).sum().getFloat();
         float[] terms;
         NDArray code;
-        float batchCut = 0f;
+        NDArray batchCut = null;
         try (GradientCollector gc = Engine.getEngine(Engines.ENGINE).newGradientCollector()) {
             SaeForward f = sae.trainingForward(x, batch.gradient());
             NDArray e = f.reconstruction().sub(y);
@@ -197,19 +197,14 @@ public final class SaeTrainer {
             NDArray loss = penalty == null ? fvu : fvu.add(penalty);
             gc.backward(loss);
             code = f.code().stopGradient();
-            if (f.batchCut() != null) {
-                batchCut = f.batchCut().getFloat();
-            }
+            batchCut = f.batchCut();
             terms = new float[] {loss.getFloat(), fvu.getFloat(), penalty == null ? 0f : penalty.getFloat()};
         }
         NDArray fired = code.gt(0f).toType(DataType.FLOAT32, false);
         NDArray firedPerLatent = fired.sum(new int[] {0});
         p.l0 += firedPerLatent.sum().getFloat() / rows;
-        if (c.architecture() == SaeArchitecture.BATCHTOPK) {
-            // the smallest activation the batch kept: the cut when it is positive (the batch had
-            // n positive entries), else the smallest positive entry (0s pushed out of the minimum)
-            sae.updateThreshold(batchCut > 0 ? batchCut : code.add(code.lte(0f).toType(DataType.FLOAT32, false)
-                    .mul(Float.MAX_VALUE)).min().getFloat());
+        if (batchCut != null) {
+            sae.updateThreshold(TopKSelection.smallestKept(code, batchCut));
         }
         // silent·(since + rows), computed from step arrays so nothing new lands in the state manager
         NDArray silent = firedPerLatent.eq(0f).toType(DataType.FLOAT32, false);

@@ -31,13 +31,12 @@ final class TopKSelection {
     /**
      * The {@code n} largest positive entries of the whole batch (BatchTopK: n = k·rows).
      *
-     * <p>A top-n over the flattened batch (n = 32k of 3M entries at batch 1024: 34–42 ms on 2
-     * threads, against 11.5 ms for this search) would dominate the step, so the cut is first
+     * <p>A top-n over the flattened batch (n = 32k of 3M entries at batch 1024) made training on
+     * MiniLM block 3 run at 9.3k instead of 15.2k tokens/s (BENCHMARKS.md), so the cut is first
      * looked for among each row's {@link #CANDIDATE_FACTOR}·n/rows largest entries. That cut is
      * exact unless some row has all its candidates at or above it (it may then hold more entries
-     * that belong in the batch's top n); only then is the whole batch searched. In trained
-     * BatchTopK SAEs on MiniLM single tokens take up to 2.4 times the mean number of latents, hence
-     * a factor of 4.
+     * that belong in the batch's top n); only then is the whole batch searched. Single tokens of
+     * MiniLM take over twice the mean number of latents, hence a factor of 4.
      */
     static BatchSelection perBatch(NDArray post, int n) {
         int keep = (int) Math.min(n, post.size());
@@ -53,6 +52,20 @@ final class TopKSelection {
             }
         }
         return keepFrom(post, post.flatten().topK(keep, -1, true, false).get(0).min());
+    }
+
+    /**
+     * The smallest activation a batch selection kept, which BatchTopK's inference threshold
+     * follows: the cut itself when it is positive (the batch had n positive entries), else the
+     * smallest positive entry of {@code code} ({@link Float#MAX_VALUE} when nothing was kept).
+     */
+    static float smallestKept(NDArray code, NDArray cut) {
+        float c = cut.getFloat();
+        if (c > 0) {
+            return c;
+        }
+        // 0s are pushed out of the minimum
+        return code.add(code.lte(0f).toType(DataType.FLOAT32, false).mul(Float.MAX_VALUE)).min().getFloat();
     }
 
     private static BatchSelection keepFrom(NDArray post, NDArray cut) {
