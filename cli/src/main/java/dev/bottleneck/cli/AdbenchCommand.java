@@ -1,7 +1,7 @@
 package dev.bottleneck.cli;
 
 import dev.bottleneck.BottleneckException;
-import dev.bottleneck.anomaly.AutoencoderDetector;
+import dev.bottleneck.anomaly.Detector;
 import dev.bottleneck.anomaly.DetectorConfig;
 import dev.bottleneck.anomaly.Detectors;
 import dev.bottleneck.anomaly.FitResult;
@@ -156,7 +156,7 @@ final class AdbenchCommand implements Runnable {
     }
 
     private Row runOurs(String set, long seed, String det, Table train, Table test, boolean[] yTest) {
-        try (AutoencoderDetector d = variant(det).optSeed(seed).create()) {
+        try (Detector d = variant(det).optSeed(seed).create()) {
             FitResult fit = d.fit(train);
             long t0 = System.nanoTime();
             double[] s = d.score(test);
@@ -175,6 +175,10 @@ final class AdbenchCommand implements Runnable {
             if (kv.length != 2) {
                 throw new BottleneckException("detector variant \"" + spec + "\": expected key=value after '+', got \"" + parts[i] + "\"");
             }
+            if (kv[0].equals("aggregation")) {
+                b.optAggregation(kv[1]);
+                continue;
+            }
             double v;
             try {
                 v = Double.parseDouble(kv[1]);
@@ -188,8 +192,10 @@ final class AdbenchCommand implements Runnable {
                 case "mss-iterations" -> b.optMeanShiftIterations((int) v);
                 case "samples" -> b.optSamples((int) v);
                 case "epochs" -> b.optEpochs((int) v);
+                case "k" -> b.optNeighbours((int) v);
+                case "smoothing" -> b.optSmoothing(v);
                 default -> throw new BottleneckException("detector variant \"" + spec + "\": unknown setting \"" + kv[0]
-                        + "\" (expected alpha, beta, mss-k, mss-iterations, samples or epochs)");
+                        + "\" (expected alpha, beta, mss-k, mss-iterations, samples, epochs, k, smoothing or aggregation)");
             }
         }
         return b;

@@ -1,7 +1,7 @@
 package dev.bottleneck.cli;
 
 import dev.bottleneck.BottleneckException;
-import dev.bottleneck.anomaly.AutoencoderDetector;
+import dev.bottleneck.anomaly.Detector;
 import dev.bottleneck.anomaly.DetectorConfig;
 import dev.bottleneck.anomaly.Detectors;
 import dev.bottleneck.anomaly.FitResult;
@@ -41,7 +41,8 @@ final class DetectCommand implements Runnable {
 
     @Option(names = "--detector", defaultValue = "pae", paramLabel = "NAME",
             description = "pae (probabilistic autoencoder: adjustable PRE + mean-shift scoring; default), ae (reconstruction"
-                    + " error), memae (memory-augmented autoencoder) or vae (reconstruction log-probability).")
+                    + " error), memae (memory-augmented autoencoder), vae (reconstruction log-probability) or knn"
+                    + " (distance to the k-th nearest training row; not an autoencoder).")
     String detector;
 
     @Option(names = "--alpha", defaultValue = "1", paramLabel = "A", description = "pae: weight of Σ(μ−x)²/σ² in the score (default 1).")
@@ -60,6 +61,17 @@ final class DetectCommand implements Runnable {
 
     @Option(names = "--samples", defaultValue = "10", paramLabel = "S", description = "vae: Monte-Carlo draws of z per row (default 10).")
     int samples;
+
+    @Option(names = "--neighbours", defaultValue = "5", paramLabel = "K", description = "knn: neighbours k (default 5, as PyOD).")
+    int neighbours;
+
+    @Option(names = "--aggregation", defaultValue = "largest", paramLabel = "HOW",
+            description = "knn: score = the k-th distance (largest, default), or the mean or median of the k.")
+    String aggregation;
+
+    @Option(names = "--smoothing", defaultValue = "1", paramLabel = "SIGMA",
+            description = "Images: Gaussian blur of σ pixels; knn blurs before distances, ae and memae score the blurred error (default 1; 0 = raw pixels).")
+    double smoothing;
 
     @Option(names = "--contamination", paramLabel = "C",
             description = "Expected share of outliers in the training data, in (0, 0.5] (default 0.1): threshold = (1 − C) quantile of training scores.")
@@ -98,6 +110,9 @@ final class DetectCommand implements Runnable {
                 .optMeanShiftK(mssK)
                 .optMeanShiftIterations(mssIterations)
                 .optSamples(samples)
+                .optNeighbours(neighbours)
+                .optAggregation(aggregation)
+                .optSmoothing(smoothing)
                 .optImpute(ImputePolicy.parse(dataOptions.impute) == ImputePolicy.MEAN)
                 .build();
         Table train = dataOptions.load();
@@ -115,7 +130,7 @@ final class DetectCommand implements Runnable {
         if (testData.rows() == 0) {
             throw new BottleneckException(test + " has no rows to score");
         }
-        try (AutoencoderDetector d = Detectors.create(config)) {
+        try (Detector d = Detectors.create(config)) {
             d.checkTrainingData(train);
             System.err.printf("fitting %s detector on %s: %d rows × %d columns%n", d.kind(), train.source(), train.rows(), train.cols());
             FitResult fit = d.fit(train);
@@ -137,8 +152,9 @@ final class DetectCommand implements Runnable {
             if (save != null) {
                 d.save(save, overwrite);
             }
-            System.err.printf(Locale.ROOT, "fitted in %.1f s (%d epochs); threshold %.6g (%s); %d of %d test rows flagged%n",
-                    fit.seconds(), fit.epochs(), fit.thresholdValue(), describe(rule), flagged, scores.length);
+            System.err.printf(Locale.ROOT, "fitted in %.1f s%s; threshold %.6g (%s); %d of %d test rows flagged%n",
+                    fit.seconds(), fit.epochs() > 0 ? " (" + fit.epochs() + " epochs)" : "", fit.thresholdValue(),
+                    describe(rule), flagged, scores.length);
             evaluate(scores, testData);
             System.err.println("scores written to " + out + ", histogram to " + png + (save != null ? ", detector to " + save : ""));
         }

@@ -1,7 +1,7 @@
 package dev.bottleneck.cli;
 
 import dev.bottleneck.BottleneckException;
-import dev.bottleneck.anomaly.AutoencoderDetector;
+import dev.bottleneck.anomaly.Detector;
 import dev.bottleneck.anomaly.FitResult;
 import dev.bottleneck.data.DataSources;
 import dev.bottleneck.data.Table;
@@ -70,7 +70,7 @@ final class OneClassCommand implements Runnable {
             }
             System.out.printf(Locale.ROOT, "%-6s %6d", cls, normal.rows());
             for (String det : detectors) {
-                try (AutoencoderDetector d = AdbenchCommand.variant(det).optSeed(seed).create()) {
+                try (Detector d = AdbenchCommand.variant(det).optSeed(seed).create()) {
                     FitResult fit = d.fit(normal);
                     double[] s = d.score(testAll);
                     double roc = Ranking.rocAuc(s, anomalous);

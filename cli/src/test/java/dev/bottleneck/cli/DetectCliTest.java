@@ -125,6 +125,25 @@ class DetectCliTest {
     }
 
     @Test
+    void knnDetectorScoresSavesAndRefusesBadSettings() {
+        Cli.Result r = detect(TRAIN, TEST, "--label", "label", "--detector", "knn", "--neighbours", 3,
+                "--aggregation", "mean", "--save", tmp.resolve("knn"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.isRegularFile(tmp.resolve("knn/knn_reference.safetensors")));
+        List<String> lines = Cli.lines(tmp.resolve("scores.csv"));
+        assertEquals(11, lines.size());
+        // the planted outlier (last row) scores highest
+        double last = Double.parseDouble(lines.get(10).split(",")[0]);
+        for (String l : lines.subList(1, 10)) {
+            assertTrue(Double.parseDouble(l.split(",")[0]) < last, l);
+        }
+        fails(detect(TRAIN, TEST, "--label", "label", "--detector", "knn", "--aggregation", "max"),
+                "kNN aggregation must be one of largest, mean, median, got max");
+        fails(detect(TRAIN, TEST, "--label", "label", "--detector", "knn", "--neighbours", 40),
+                "needs at least 41 training rows");
+    }
+
+    @Test
     void fewerTrainingRowsThanTheMeanShiftNeighbourhood() {
         fails(detect(TRAIN, TEST, "--label", "label", "--detector", "pae", "--mss-k", 60),
                 "k = 60", "needs at least 59 training rows, but there are 40");

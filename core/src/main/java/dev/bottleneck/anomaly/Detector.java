@@ -14,8 +14,17 @@ import java.util.Optional;
  */
 public interface Detector extends AutoCloseable {
 
-    /** The detector kind ({@code ae}, {@code memae}). */
+    /** The detector kind ({@code ae}, {@code memae}, {@code knn} …). */
     String kind();
+
+    /** The settings it was built with. */
+    DetectorConfig config();
+
+    /**
+     * Refuses training data this detector cannot fit, before any work: too few rows, missing or
+     * infinite cells; one sentence naming what and where.
+     */
+    void checkTrainingData(Table train);
 
     /**
      * Fits on the feature columns of {@code train} (any labels are ignored) and resolves the

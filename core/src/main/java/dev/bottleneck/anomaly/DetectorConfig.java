@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Settings of an autoencoder detector, saved in {@code detector.json}. Zero (or null) for a size
- * means "derive it from the data", so one configuration serves tables of any width and length.
- * Build with {@link Detectors#autoencoder()}, {@link Detectors#memae()}, {@link Detectors#vae()} or
- * {@link Detectors#pae()}.
+ * Settings of a detector, saved in {@code detector.json}. Zero (or null) for a size means "derive
+ * it from the data", so one configuration serves tables of any width and length. Build with
+ * {@link Detectors#autoencoder()}, {@link Detectors#memae()}, {@link Detectors#vae()},
+ * {@link Detectors#pae()} or {@link Detectors#knn()}; settings of other kinds are kept and ignored.
  *
  * @param kind {@code ae} (reconstruction error), {@code memae} (memory-augmented), {@code vae}
- *     (reconstruction log-probability) or {@code pae} (probabilistic AE, APRE + mean-shift scoring)
+ *     (reconstruction log-probability), {@code pae} (probabilistic AE, APRE + mean-shift scoring) or
+ *     {@code knn} (distance to the nearest training rows)
  * @param hidden encoder hidden widths, outermost first; null = {@link #defaultHidden}
  * @param latent code width; 0 = {@link #defaultLatent}
  * @param batchNorm batch-normalise hidden layers
@@ -33,8 +34,14 @@ import java.util.Locale;
  * @param meanShiftK mean-shift neighbourhood k, the row included; 0 = {@link #defaultMeanShiftK} (pae only)
  * @param meanShiftIterations mean-shift repetitions t (default 6); 0 = score against the row itself (pae only)
  * @param meanShiftPool at most this many training rows (a seeded sample) serve as neighbours, and their
- *        scores set the threshold (pae only)
+ *        scores set the threshold (pae and knn)
  * @param samples Monte-Carlo draws of z per row for the VAE's reconstruction probability (vae only)
+ * @param neighbours k, the neighbours a row is compared with (knn only; PyOD's default 5)
+ * @param aggregation how the k distances become a score: {@code largest} (the k-th distance,
+ *        PyOD's default), {@code mean} or {@code median} (knn only)
+ * @param smoothing σ in pixels of a Gaussian blur on images: {@code knn} blurs the rows before taking
+ *        distances, {@code ae} and {@code memae} score the mean squared blurred error; 0 = raw pixels.
+ *        Tables without an image shape are never blurred; {@code vae} and {@code pae} ignore it
  */
 public record DetectorConfig(
         String kind,
@@ -57,14 +64,20 @@ public record DetectorConfig(
         int meanShiftK,
         int meanShiftIterations,
         int meanShiftPool,
-        int samples) {
+        int samples,
+        int neighbours,
+        String aggregation,
+        double smoothing) {
 
     public static final String AE = "ae";
     public static final String MEMAE = "memae";
     public static final String VAE = "vae";
     public static final String PAE = "pae";
+    public static final String KNN = "knn";
     /** Every kind, the default first (the best on the development sets, BENCHMARKS.md). */
-    public static final List<String> KINDS = List.of(PAE, AE, MEMAE, VAE);
+    public static final List<String> KINDS = List.of(PAE, AE, MEMAE, VAE, KNN);
+    /** The kNN detector's ways of turning k distances into a score. */
+    public static final List<String> AGGREGATIONS = List.of("largest", "mean", "median");
 
     public DetectorConfig {
         hidden = hidden == null ? null : List.copyOf(hidden);
@@ -142,6 +155,7 @@ public record DetectorConfig(
         check(shrinkThreshold >= 0 && shrinkThreshold < 1, "shrink threshold must be in [0, 1) (0 = 1/slots), got " + shrinkThreshold);
         check(entropyWeight >= 0 && Double.isFinite(entropyWeight), "entropy weight must be ≥ 0, got " + entropyWeight);
         check(threshold != null, "a threshold rule must be set (contamination, quantile or fixed)");
+        check(smoothing >= 0 && Double.isFinite(smoothing), "image smoothing σ must be ≥ 0 pixels (0 = none), got " + smoothing);
         if (k.equals(PAE)) {
             check(alpha >= 0 && Double.isFinite(alpha), "APRE alpha must be ≥ 0, got " + alpha);
             check(beta >= 0 && Double.isFinite(beta), "APRE beta must be ≥ 0, got " + beta);
@@ -149,6 +163,12 @@ public record DetectorConfig(
             check(meanShiftK == 0 || meanShiftK >= 2, "mean-shift k must be ≥ 2 (or 0 for the default), got " + meanShiftK);
             check(meanShiftIterations >= 0, "mean-shift iterations must be ≥ 0 (0 = no shift), got " + meanShiftIterations);
             check(meanShiftPool >= 1, "the mean-shift pool must hold ≥ 1 row, got " + meanShiftPool);
+        }
+        if (k.equals(KNN)) {
+            check(neighbours >= 1, "the kNN detector needs k ≥ 1 neighbours, got " + neighbours);
+            check(aggregation != null && AGGREGATIONS.contains(aggregation), "kNN aggregation must be one of "
+                    + String.join(", ", AGGREGATIONS) + ", got " + aggregation);
+            check(meanShiftPool >= 2, "the kNN reference pool must hold ≥ 2 rows, got " + meanShiftPool);
         }
         if (k.equals(VAE)) {
             check(samples >= 1, "the VAE needs ≥ 1 Monte-Carlo sample per row, got " + samples);
@@ -184,6 +204,9 @@ public record DetectorConfig(
         private int meanShiftIterations = 6;
         private int meanShiftPool = 20_000;
         private int samples = 10;
+        private int neighbours = 5;
+        private String aggregation = "largest";
+        private double smoothing = 1;
 
         Builder(String kind) {
             this.kind = kind;
@@ -210,18 +233,21 @@ public record DetectorConfig(
         public Builder optMeanShiftIterations(int v) { meanShiftIterations = v; return this; }
         public Builder optMeanShiftPool(int v) { meanShiftPool = v; return this; }
         public Builder optSamples(int v) { samples = v; return this; }
+        public Builder optNeighbours(int v) { neighbours = v; return this; }
+        public Builder optAggregation(String v) { aggregation = v == null ? null : v.toLowerCase(Locale.ROOT); return this; }
+        public Builder optSmoothing(double v) { smoothing = v; return this; }
 
         public DetectorConfig build() {
             DetectorConfig c = new DetectorConfig(kind, hidden, latent, batchNorm, dropout, epochs, batchSize,
                     learningRate, weightDecay, memorySlots, shrinkThreshold, entropyWeight, impute, seed, threshold,
-                    alpha, beta, meanShiftK, meanShiftIterations, meanShiftPool, samples);
+                    alpha, beta, meanShiftK, meanShiftIterations, meanShiftPool, samples, neighbours, aggregation, smoothing);
             c.validate();
             return c;
         }
 
         /** Builds and creates the (unfitted) detector. */
-        public AutoencoderDetector create() {
-            return new AutoencoderDetector(build());
+        public Detector create() {
+            return Detectors.create(build());
         }
     }
 }

@@ -4,9 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.Device;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.Version;
+import dev.bottleneck.data.Scaler;
+import dev.bottleneck.engine.Engines;
 import dev.bottleneck.io.AtomicFiles;
 import dev.bottleneck.io.Json;
 import dev.bottleneck.model.Autoencoder;
@@ -14,18 +18,27 @@ import dev.bottleneck.model.Autoencoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A detector directory: {@code detector.json} (format version, kind, settings and fit result
  * with the threshold) and {@code model/}, an ordinary model directory that every other command
  * ({@code info}, {@code encode}, {@code score}) reads as it is; a {@code pae} detector adds
  * {@code mean_shift_pool.safetensors}, one tensor {@code pool} (rows × width, scaled units) holding
- * the training rows its mean-shift moves towards.
+ * the training rows its mean-shift moves towards. A {@code knn} detector has no model: its
+ * directory holds {@code detector.json}, {@code scaler.json} (the scaler's JSON form, as in a model's
+ * config) and {@code knn_reference.safetensors}, one tensor {@code reference} (rows × width, scaled
+ * and, for images, blurred) with the image shape, if any, in {@code knn.json}.
  */
 final class DetectorFiles {
     static final String FILE = "detector.json";
     static final String MODEL = "model";
     static final String POOL = "mean_shift_pool.safetensors";
+    static final String KNN_REFERENCE = "knn_reference.safetensors";
+    static final String KNN_SCALER = "scaler.json";
+    static final String KNN_SHAPE = "knn.json";
     static final int FORMAT_VERSION = 1;
 
     private DetectorFiles() {}
@@ -44,6 +57,21 @@ final class DetectorFiles {
                 }
             }
             Contents c = new Contents(FORMAT_VERSION, Version.get(), d.kind(), d.config(), fit);
+            Files.writeString(tmp.resolve(FILE), Json.mapper().writeValueAsString(c));
+        });
+    }
+
+    static void saveKnn(KnnDetector d, KnnDetector.Fitted f, Path dir, boolean overwrite) {
+        AtomicFiles.writeDirectory(dir, overwrite, tmp -> {
+            try (NDManager m = Engines.newManager(Device.cpu())) {
+                NDArray a = m.create(f.reference(), new Shape(f.reference().length / f.cols(), f.cols()));
+                a.setName("reference");
+                Files.write(tmp.resolve(KNN_REFERENCE), new NDList(a).encode(NDList.Encoding.SAFETENSORS));
+            }
+            Files.writeString(tmp.resolve(KNN_SCALER), Json.mapper().writeValueAsString(f.scaler().toJson()));
+            Files.writeString(tmp.resolve(KNN_SHAPE), Json.mapper().writeValueAsString(
+                    java.util.Map.of("image_shape", f.imageShape() == null ? List.of() : Arrays.stream(f.imageShape()).boxed().toList())));
+            Contents c = new Contents(FORMAT_VERSION, Version.get(), d.kind(), d.config(), f.result());
             Files.writeString(tmp.resolve(FILE), Json.mapper().writeValueAsString(c));
         });
     }
@@ -70,6 +98,9 @@ final class DetectorFiles {
         if (c.settings() == null || c.fit() == null) {
             throw new BottleneckException(file + " has no settings or fit result (is the file complete?)");
         }
+        if (c.kind().equals(DetectorConfig.KNN)) {
+            return loadKnn(dir, c);
+        }
         Autoencoder model = Autoencoder.load(dir.resolve(MODEL));
         try {
             float[] pool = c.kind().equals(DetectorConfig.PAE) ? readPool(dir.resolve(POOL), model) : null;
@@ -78,6 +109,38 @@ final class DetectorFiles {
             model.close();
             throw e;
         }
+    }
+
+    private static KnnDetector loadKnn(Path dir, Contents c) {
+        int cols = c.fit().columns().size();
+        Scaler scaler;
+        int[] shape;
+        try {
+            scaler = Scaler.fromJson(Json.mapper().readValue(existing(dir.resolve(KNN_SCALER)).toFile(),
+                    new TypeReference<Map<String, Object>>() {}));
+            JsonNode s = Json.mapper().readTree(existing(dir.resolve(KNN_SHAPE)).toFile()).path("image_shape");
+            shape = s.size() == 3 ? new int[] {s.get(0).asInt(), s.get(1).asInt(), s.get(2).asInt()} : null;
+        } catch (IOException e) {
+            throw new BottleneckException("could not read the knn detector in " + dir + ": " + e.getMessage(), e);
+        }
+        Path file = existing(dir.resolve(KNN_REFERENCE));
+        try (NDManager m = Engines.newManager(Device.cpu())) {
+            NDArray a = NDList.decode(m, Files.readAllBytes(file)).singletonOrThrow();
+            if (a.getShape().dimension() != 2 || a.getShape().get(1) != cols || scaler.cols() != cols) {
+                throw new BottleneckException(file + " holds a tensor of shape " + a.getShape() + " and the scaler "
+                        + scaler.cols() + " columns, but the detector was fitted on " + cols + " columns");
+            }
+            return new KnnDetector(c.settings(), new KnnDetector.Fitted(scaler, shape, a.toFloatArray(), cols, c.fit()));
+        } catch (IOException e) {
+            throw new BottleneckException("could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path existing(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BottleneckException(file + " is missing (a knn detector directory needs it)");
+        }
+        return file;
     }
 
     private static float[] readPool(Path file, Autoencoder model) {

@@ -39,9 +39,19 @@ public final class Detectors {
         return new DetectorConfig.Builder(DetectorConfig.PAE);
     }
 
+    /**
+     * k-nearest-neighbour distance (PyOD's KNN): the distance to the k-th nearest training row
+     * (or the mean or median of the k), on standardised columns, images blurred by σ = 1 pixel.
+     * Not an autoencoder: the reference every autoencoder detector is measured against.
+     */
+    public static DetectorConfig.Builder knn() {
+        return new DetectorConfig.Builder(DetectorConfig.KNN);
+    }
+
     /** An unfitted detector with these settings. */
-    public static AutoencoderDetector create(DetectorConfig config) {
-        return new AutoencoderDetector(config);
+    public static Detector create(DetectorConfig config) {
+        config.validate();
+        return config.kind().equals(DetectorConfig.KNN) ? new KnnDetector(config) : new AutoencoderDetector(config);
     }
 
     /** The builder for a detector name ({@code ae}, {@code memae}; case-insensitive). */
@@ -58,6 +68,8 @@ public final class Detectors {
             case "pae":
             case "mss-pae":
                 return pae();
+            case "knn":
+                return knn();
             default:
                 throw new BottleneckException("detector \"" + name + "\" is not known (expected one of: "
                         + String.join(", ", NAMES) + ")");

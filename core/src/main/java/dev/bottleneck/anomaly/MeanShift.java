@@ -1,7 +1,6 @@
 package dev.bottleneck.anomaly;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -15,18 +14,10 @@ import dev.bottleneck.engine.Engines;
  * barely move; an outlier is pulled towards the data. Comparing a reconstruction with the shifted
  * row instead of the row itself exposes outliers the autoencoder reconstructs unexpectedly well.
  *
- * <p>Neighbours are found on the engine (squared distances by one matrix product per chunk, then
- * top-k), so the cost is a GEMM of the query chunk against the reference rows.
+ * <p>Neighbours are found on the engine ({@link NearestRows}), so the cost is a GEMM of the query
+ * chunk against the reference rows.
  */
 public final class MeanShift {
-    /**
-     * Cells of one chunk's (queries × reference) distance matrix: 256 Ki floats = 1 MiB. Why this
-     * small: with 1,024-row chunks against a 20,000-row pool (80 MiB per temporary) the shift spent
-     * more time in page faults than in arithmetic (8,000 rows, d = 3: 5.5 s system vs 3.9 s user,
-     * 2.8 M minor faults); 1 MiB chunks: 1.4 s system, 0.5 M faults, the same user time.
-     */
-    private static final int CHUNK_CELLS = 1 << 18;
-
     private MeanShift() {}
 
     /**
@@ -55,17 +46,15 @@ public final class MeanShift {
         }
         Engines.inferenceMode();
         float[] out = new float[queries.length];
-        int chunk = Math.max(1, Math.min(m, CHUNK_CELLS / n));
+        int chunk = NearestRows.chunkRows(m, n);
         try (NDManager refManager = manager.newSubManager()) {
-            NDArray ref = refManager.create(reference, new Shape(n, d));
-            NDArray refT = ref.transpose();
-            NDArray refNorms = ref.square().sum(new int[] {1}).reshape(1, n);
+            NearestRows.Reference ref = NearestRows.Reference.of(refManager, reference, d);
             for (int start = 0; start < m; start += chunk) {
                 int c = Math.min(chunk, m - start);
                 try (NDManager sub = refManager.newSubManager()) {
                     NDArray q = sub.create(java.util.Arrays.copyOfRange(queries, start * d, (start + c) * d), new Shape(c, d));
                     for (int it = 0; it < iterations; it++) {
-                        q = step(q, ref, refT, refNorms, k);
+                        q = step(q, ref, k);
                     }
                     System.arraycopy(q.toFloatArray(), 0, out, start * d, c * d);
                 }
@@ -80,15 +69,12 @@ public final class MeanShift {
      * chunk: DJL attaches a result to its first operand's manager, which for the reference rows
      * would keep a chunk × reference distance matrix alive until the whole shift ends.
      */
-    private static NDArray step(NDArray q, NDArray ref, NDArray refT, NDArray refNorms, int k) {
+    private static NDArray step(NDArray q, NearestRows.Reference ref, int k) {
         NDManager m = q.getManager();
         long c = q.getShape().get(0);
         long d = q.getShape().get(1);
-        // ‖q − r‖² = ‖q‖² − 2 q·r + ‖r‖²; the ‖q‖² term does not change which r are nearest
-        NDArray dist = q.matMul(refT).mul(-2f).add(refNorms);
-        NDList top = dist.topK(k - 1, 1, false, false);
-        NDArray idx = top.get(1).reshape(-1);
-        NDArray neighbours = ref.get(new NDIndex("{}", idx));
+        NDArray idx = NearestRows.nearest(q, ref, k - 1).get(1).reshape(-1);
+        NDArray neighbours = ref.rows().get(new NDIndex("{}", idx));
         neighbours.attach(m);
         return neighbours.reshape(c, k - 1, d).sum(new int[] {1}).add(q).div((float) k);
     }

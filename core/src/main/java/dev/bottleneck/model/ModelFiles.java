@@ -125,7 +125,10 @@ public final class ModelFiles {
         }
         Path cfg = dir.resolve(CONFIG);
         if (!Files.isRegularFile(cfg)) {
-            throw new BottleneckException(dir + " has no " + CONFIG + " (is it a Bottleneck model directory?)");
+            throw new BottleneckException(dir + " has no " + CONFIG + (Files.isRegularFile(dir.resolve("detector.json"))
+                    ? " (it is a detector directory: its model is in " + dir.resolve("model")
+                            + ", and a knn detector has none; use 'detect' to fit one and score with it)"
+                    : " (is it a Bottleneck model directory?)"));
         }
         JsonNode tree;
         try {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DetectorTest {
     static Table wdbc;
-    static AutoencoderDetector ae;
+    static Detector ae;
     static FitResult fit;
 
     @BeforeAll
@@ -79,8 +79,8 @@ class DetectorTest {
     @Test
     void labelsAreNeverUsedForFitting() {
         Table unlabelled = new Table(wdbc.values(), wdbc.rows(), wdbc.cols(), wdbc.columns(), null, null, null, "x");
-        try (AutoencoderDetector other = Detectors.autoencoder().optSeed(1).optEpochs(3).create();
-                AutoencoderDetector same = Detectors.autoencoder().optSeed(1).optEpochs(3).create()) {
+        try (Detector other = Detectors.autoencoder().optSeed(1).optEpochs(3).create();
+                Detector same = Detectors.autoencoder().optSeed(1).optEpochs(3).create()) {
             other.fit(unlabelled);
             same.fit(wdbc);
             assertArrayEquals(other.score(wdbc), same.score(wdbc));
@@ -104,8 +104,26 @@ class DetectorTest {
     }
 
     @Test
+    void aDetectorSavedBeforeTheKnnSettingsExistedStillLoads(@TempDir Path tmp) throws java.io.IOException {
+        Path dir = tmp.resolve("old");
+        ae.save(dir, false);
+        Path json = dir.resolve("detector.json");
+        com.fasterxml.jackson.databind.node.ObjectNode tree =
+                (com.fasterxml.jackson.databind.node.ObjectNode) dev.bottleneck.io.Json.mapper().readTree(json.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode settings = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("settings");
+        assertTrue(settings.has("smoothing"), settings.toString());
+        settings.remove(java.util.List.of("neighbours", "aggregation", "smoothing"));
+        Files.writeString(json, tree.toString());
+        try (Detector loaded = Detector.load(dir)) {
+            // missing settings read as "none": no blur, which is how such a detector was fitted
+            assertEquals(0.0, loaded.config().smoothing());
+            assertArrayEquals(ae.score(wdbc), loaded.score(wdbc));
+        }
+    }
+
+    @Test
     void memaeFitsScoresAndRoundTrips(@TempDir Path tmp) {
-        try (AutoencoderDetector mem = Detectors.memae().optSeed(2).optEpochs(5).optMemorySlots(20).create()) {
+        try (Detector mem = Detectors.memae().optSeed(2).optEpochs(5).optMemorySlots(20).create()) {
             FitResult r = mem.fit(wdbc);
             double[] s = mem.score(wdbc);
             assertEquals(wdbc.rows(), s.length);
@@ -151,11 +169,11 @@ class DetectorTest {
         e = assertThrows(BottleneckException.class, () -> DataSources.load(csv, null, null));
         assertTrue(e.getMessage().contains("row"), e.getMessage());
         Table withNan = DataSources.load(csv, null, dev.bottleneck.data.ImputePolicy.MEAN);
-        try (AutoencoderDetector d = Detectors.autoencoder().optEpochs(2).create()) {
+        try (Detector d = Detectors.autoencoder().optEpochs(2).create()) {
             e = assertThrows(BottleneckException.class, () -> d.fit(withNan));
             assertTrue(e.getMessage().contains("missing (NaN)") && e.getMessage().contains("--impute"), e.getMessage());
         }
-        try (AutoencoderDetector d = Detectors.autoencoder().optEpochs(2).optImpute(true).create()) {
+        try (Detector d = Detectors.autoencoder().optEpochs(2).optImpute(true).create()) {
             d.fit(withNan);
             assertTrue(Arrays.stream(d.score(withNan)).allMatch(Double::isFinite));
             // infinite cells are never accepted
@@ -169,13 +187,13 @@ class DetectorTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = new float[] {i, 5, (i * 7) % 11};
         }
-        try (AutoencoderDetector d = Detectors.autoencoder().optEpochs(2).create()) {
+        try (Detector d = Detectors.autoencoder().optEpochs(2).create()) {
             d.fit(Table.of(rows));
             assertTrue(Arrays.stream(d.score(Table.of(rows))).allMatch(Double::isFinite));
         }
 
         // not fitted, too few rows, unknown names
-        try (AutoencoderDetector d = Detectors.autoencoder().create()) {
+        try (Detector d = Detectors.autoencoder().create()) {
             e = assertThrows(BottleneckException.class, () -> d.score(narrow));
             assertTrue(e.getMessage().contains("not been fitted"), e.getMessage());
             e = assertThrows(BottleneckException.class, () -> d.fit(Table.of(new float[][] {{1, 2}})));

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The probabilistic AE (APRE + mean-shift scoring), the mean-shift itself, and the VAE detector. */
 class ProbabilisticDetectorTest {
     static Table wdbc;
-    static AutoencoderDetector pae;
+    static Detector pae;
     static FitResult fit;
 
     @BeforeAll
@@ -117,7 +117,7 @@ class ProbabilisticDetectorTest {
 
     @Test
     void apreWithUnitWeightsAndNoShiftIsTwiceTheNegativeLogLikelihood() {
-        Autoencoder model = pae.model().orElseThrow();
+        Autoencoder model = ((AutoencoderDetector) pae).model().orElseThrow();
         float[] scaled = model.prepare(wdbc);
         DetectorConfig plain = Detectors.pae().optMeanShiftIterations(0).build();
         double[] apre = AdjustableScore.score(model, scaled, null, plain);
@@ -158,7 +158,7 @@ class ProbabilisticDetectorTest {
 
     @Test
     void meanShiftChangesTheScore() {
-        Autoencoder model = pae.model().orElseThrow();
+        Autoencoder model = ((AutoencoderDetector) pae).model().orElseThrow();
         float[] scaled = model.prepare(wdbc);
         double[] shifted = pae.score(wdbc);
         double[] plain = AdjustableScore.score(model, scaled, null, Detectors.pae().optMeanShiftIterations(0).build());
@@ -167,7 +167,7 @@ class ProbabilisticDetectorTest {
 
     @Test
     void vaeScoresByReconstructionProbabilityAndRoundTrips(@TempDir Path tmp) {
-        try (AutoencoderDetector vae = Detectors.vae().optSeed(4).optEpochs(5).optSamples(4).create()) {
+        try (Detector vae = Detectors.vae().optSeed(4).optEpochs(5).optSamples(4).create()) {
             FitResult r = vae.fit(wdbc);
             double[] s = vae.score(wdbc);
             assertTrue(Arrays.stream(s).allMatch(Double::isFinite));
@@ -192,7 +192,7 @@ class ProbabilisticDetectorTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = new float[] {i, i * i, 3 - i};
         }
-        try (AutoencoderDetector d = Detectors.pae().optEpochs(1).optMeanShiftK(20).create()) {
+        try (Detector d = Detectors.pae().optEpochs(1).optMeanShiftK(20).create()) {
             e = assertThrows(BottleneckException.class, () -> d.fit(Table.of(rows)));
             assertTrue(e.getMessage().contains("needs at least 19 training rows, but there are 6"), e.getMessage());
         }

@@ -50,7 +50,8 @@ final class ServedModel implements AutoCloseable {
         Detector d = Detector.load(dir);
         if (!(d instanceof AutoencoderDetector ad) || ad.model().isEmpty() || d.fitResult().isEmpty()) {
             d.close();
-            throw new dev.bottleneck.BottleneckException(dir + " holds a detector that is not a fitted autoencoder detector");
+            throw new dev.bottleneck.BottleneckException(dir + " holds a detector that is not a fitted autoencoder detector"
+                    + " (the server serves autoencoders; a knn detector has none)");
         }
         return new ServedModel(name, dir, Kind.DETECTOR, ad.model().get(), d, d.fitResult().get());
     }
@@ -82,7 +83,8 @@ final class ServedModel implements AutoCloseable {
 
     float[][] reconstruct(Table rows) { return model.reconstruct(rows); }
 
-    double[] score(Table rows) { return model.score(rows); }
+    /** A detector's own score (the one its threshold was fitted on), else the reconstruction error. */
+    double[] score(Table rows) { return detector != null ? detector.score(rows) : model.score(rows); }
 
     @Override
     public void close() {

@@ -50,10 +50,10 @@ public final class ExecutorModels {
             }
             AutoencoderDetector d = (AutoencoderDetector) Detector.load(dir);
             Autoencoder m = d.model().orElseThrow();
-            loaded = new LoadedModel(m, d.fitResult().orElseThrow().thresholdValue(), columns(m));
+            loaded = new LoadedModel(m, d, d.fitResult().orElseThrow().thresholdValue(), columns(m));
         } else {
             Autoencoder m = Autoencoder.load(dir);
-            loaded = new LoadedModel(m, null, columns(m));
+            loaded = new LoadedModel(m, null, null, columns(m));
         }
         if (!ref.weightsSha256().equals(loaded.model().config().weightsSha256())) {
             loaded.model().close();

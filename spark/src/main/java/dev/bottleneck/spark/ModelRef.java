@@ -31,6 +31,10 @@ public record ModelRef(String path, String weightsSha256, String detectorSha256)
         Path dir = Path.of(path).toAbsolutePath().normalize();
         Path detector = dir.resolve(DETECTOR_FILE);
         boolean isDetector = Files.isRegularFile(detector);
+        if (isDetector && !Files.isDirectory(dir.resolve(DETECTOR_MODEL))) {
+            throw new BottleneckException(dir + " holds a detector without an autoencoder (such as knn); Spark scoring"
+                    + " needs a model directory or an autoencoder detector");
+        }
         ModelConfig config = ModelFiles.readConfig(isDetector ? dir.resolve(DETECTOR_MODEL) : dir);
         if (config.weightsSha256() == null) {
             throw new BottleneckException(dir + " has no weights checksum in its config.json (was it written by Bottleneck?)");

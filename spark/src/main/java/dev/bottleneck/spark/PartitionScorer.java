@@ -93,7 +93,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     rowIndex++;
                 }
                 scoredRows.add(batch.size());
-                float[][] results = good == 0 ? new float[0][] : run(m.model(), values, good);
+                float[][] results = good == 0 ? new float[0][] : run(m, values, good);
                 List<Row> rows = new ArrayList<>(batch.size());
                 int g = 0;
                 for (int i = 0; i < batch.size(); i++) {
@@ -105,13 +105,25 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     /**
-     * Scores (and encodes) {@code n} rows with one forward pass: each result row is the code
-     * followed by the score, computed exactly as core's {@code Autoencoder.score} computes it.
+     * Scores (and encodes) {@code n} rows: each result row is the code followed by the score. A
+     * plain model's score is core's {@code Autoencoder.score}, computed with the code in one forward
+     * pass; a detector's is the detector's own score, the one its threshold was fitted on.
      */
-    private float[][] run(Autoencoder model, float[] values, int n) {
+    private float[][] run(LoadedModel loaded, float[] values, int n) {
+        Autoencoder model = loaded.model();
         int d = plan.width();
         float[] cells = values.length == n * d ? values : java.util.Arrays.copyOf(values, n * d);
         Table table = new Table(cells, n, d, columnNames(d), null, null, null, plan.source());
+        if (loaded.detector() != null) {
+            double[] s = loaded.detector().score(table);
+            float[][] codes = plan.code() ? model.encode(table) : null;
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = codes == null ? new float[] {(float) s[i]} : java.util.Arrays.copyOf(codes[i], codes[i].length + 1);
+                out[i][out[i].length - 1] = (float) s[i];
+            }
+            return out;
+        }
         if (!plan.code()) {
             double[] s = model.score(table);
             float[][] out = new float[n][];

@@ -1,6 +1,6 @@
 package dev.bottleneck.spark;
 
-import dev.bottleneck.anomaly.AutoencoderDetector;
+import dev.bottleneck.anomaly.Detector;
 import dev.bottleneck.anomaly.Detectors;
 import dev.bottleneck.data.CsvReader;
 import dev.bottleneck.data.Table;
@@ -26,7 +26,7 @@ public final class BenchData {
         int files = Integer.parseInt(args[3]);
         Table t = CsvReader.builder().setPath(Path.of(csv)).optLabelColumn(label).build().read();
         Table head = t.select(IntStream.range(0, Math.min(20_000, t.rows())).toArray());
-        try (AutoencoderDetector d = Detectors.autoencoder().optEpochs(1).optSeed(0).create()) {
+        try (Detector d = Detectors.autoencoder().optEpochs(1).optSeed(0).create()) {
             d.fit(head);
             d.save(Path.of(args[5]), true);
         }

@@ -1,6 +1,7 @@
 package dev.bottleneck.spark;
 
 import dev.bottleneck.anomaly.AutoencoderDetector;
+import dev.bottleneck.anomaly.Detector;
 import dev.bottleneck.anomaly.Detectors;
 import dev.bottleneck.data.CsvReader;
 import dev.bottleneck.data.Table;
@@ -37,7 +38,7 @@ class SparkScoringTest {
     static Path tmp;
     static SparkSession spark;
     static Table table;
-    static AutoencoderDetector detector;
+    static Detector detector;
     static String detectorDir;
     static double[] expected;
 
@@ -94,7 +95,7 @@ class SparkScoringTest {
             // the single-machine side scores the same rows as one batch, as the partition was (batch 4096)
             Table same = table.select(ids);
             double[] single = detector.score(same);
-            float[][] codes = detector.model().orElseThrow().encode(same);
+            float[][] codes = ((AutoencoderDetector) detector).model().orElseThrow().encode(same);
             for (int i = 0; i < ids.length; i++) {
                 Row r = part.get(i);
                 assertEquals(Double.doubleToRawLongBits(single[i]), Double.doubleToRawLongBits(r.getAs("score")),
