@@ -227,15 +227,10 @@ public final class AutoencoderDetector implements Detector {
      * for small misplacements and remain for wrong shapes (Fashion-MNIST one-vs-rest, BENCHMARKS.md).
      */
     private double[] smoothedError(Autoencoder m, Table data, int[] shape) {
-        float[][] s = m.mapRows(m.prepare(data), data.rows(), 1, x -> {
+        return m.scoreRows(data, x -> {
             NDArray diff = x.sub(m.forward(x, false).reconstruction());
-            return GaussianSmoothing.blur(diff, shape, config.smoothing()).square().mean(new int[] {1}).reshape(-1, 1);
+            return GaussianSmoothing.blur(diff, shape, config.smoothing()).square().mean(new int[] {1});
         });
-        double[] out = new double[s.length];
-        for (int i = 0; i < s.length; i++) {
-            out[i] = s[i][0];
-        }
-        return out;
     }
 
     @Override

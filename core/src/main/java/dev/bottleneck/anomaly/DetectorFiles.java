@@ -70,7 +70,7 @@ final class DetectorFiles {
             }
             Files.writeString(tmp.resolve(KNN_SCALER), Json.mapper().writeValueAsString(f.scaler().toJson()));
             Files.writeString(tmp.resolve(KNN_SHAPE), Json.mapper().writeValueAsString(
-                    java.util.Map.of("image_shape", f.imageShape() == null ? List.of() : Arrays.stream(f.imageShape()).boxed().toList())));
+                    Map.of("image_shape", f.imageShape() == null ? List.of() : Arrays.stream(f.imageShape()).boxed().toList())));
             Contents c = new Contents(FORMAT_VERSION, Version.get(), d.kind(), d.config(), f.result());
             Files.writeString(tmp.resolve(FILE), Json.mapper().writeValueAsString(c));
         });
@@ -130,7 +130,7 @@ final class DetectorFiles {
                 throw new BottleneckException(file + " holds a tensor of shape " + a.getShape() + " and the scaler "
                         + scaler.cols() + " columns, but the detector was fitted on " + cols + " columns");
             }
-            return new KnnDetector(c.settings(), new KnnDetector.Fitted(scaler, shape, a.toFloatArray(), cols, c.fit()));
+            return new KnnDetector(c.settings(), new KnnDetector.Fitted(scaler, shape, a.toFloatArray(), c.fit()));
         } catch (IOException e) {
             throw new BottleneckException("could not read " + file + ": " + e.getMessage(), e);
         }

@@ -31,7 +31,11 @@ public final class KnnDetector implements Detector {
     private volatile Fitted fitted;
 
     /** What a fit keeps: the scaler, the image shape (or null) and the prepared reference rows. */
-    record Fitted(Scaler scaler, int[] imageShape, float[] reference, int cols, FitResult result) {}
+    record Fitted(Scaler scaler, int[] imageShape, float[] reference, FitResult result) {
+        int cols() {
+            return scaler.cols();
+        }
+    }
 
     KnnDetector(DetectorConfig config) {
         config.validate();
@@ -80,13 +84,15 @@ public final class KnnDetector implements Detector {
         checkTrainingData(train);
         Table features = DetectorSupport.withoutLabels(train);
         int[] shape = features.imageShape().orElse(null);
+        int d = features.cols();
         Scaler scaler = Scaler.fit(shape != null ? ScalerKind.NONE : ScalerKind.STANDARD, features);
-        float[] prepared = prepare(scaler, shape, features.values(), features.cols());
-        float[] reference = DetectorSupport.samplePool(prepared, features.cols(), config.meanShiftPool(), config.seed());
-        double[] scores = scores(reference, reference, features.cols(), true);
+        // sample first: rows left out of the reference need no scaling or blur
+        float[] sample = DetectorSupport.samplePool(features.values(), d, config.meanShiftPool(), config.seed());
+        float[] reference = prepare(scaler, shape, sample, d);
+        double[] scores = scores(reference, reference, d, true);
         double t = config.threshold().resolve(scores);
         FitResult r = DetectorSupport.summary(config, scores, t, features, 0, (System.nanoTime() - t0) / 1e9);
-        fitted = new Fitted(scaler, shape, reference, features.cols(), r);
+        fitted = new Fitted(scaler, shape, reference, r);
         return r;
     }
 

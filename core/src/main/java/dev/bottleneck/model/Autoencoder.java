@@ -278,7 +278,15 @@ public final class Autoencoder implements AutoCloseable {
 
     /** Reconstruction error of every row (the objective per row, in scaled units): higher = more unusual. */
     public double[] score(Table table) {
-        float[][] s = mapRows(prepare(table), table.rows(), 1, x -> forward(x, false).perRow().reshape(-1, 1));
+        return scoreRows(table, x -> forward(x, false).perRow());
+    }
+
+    /**
+     * One number per row of {@code table}: {@code perRow} maps a batch of scaled rows to one value
+     * per row (shape (batch) or (batch, 1)); batched and scoped as {@link #mapRows}.
+     */
+    public double[] scoreRows(Table table, java.util.function.UnaryOperator<NDArray> perRow) {
+        float[][] s = mapRows(prepare(table), table.rows(), 1, x -> perRow.apply(x).reshape(-1, 1));
         double[] out = new double[s.length];
         for (int i = 0; i < s.length; i++) {
             out[i] = s[i][0];
