@@ -3,7 +3,6 @@ package dev.bottleneck.interpret.sae;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -194,15 +193,20 @@ public final class SaeTrainer {
             NDArray e = f.reconstruction().sub(y);
             NDArray variance = y.sub(y.mean(new int[] {0}, true)).square().sum();
             NDArray fvu = e.square().sum().div(variance);
-            NDArray penalty = penalty(sae, f, e, variance, dead, numDead, step);
+            NDArray penalty = penalty(sae, f, step);
             NDArray loss = penalty == null ? fvu : fvu.add(penalty);
             gc.backward(loss);
+            float fvuValue = fvu.getFloat();
+            float penaltyValue = penalty == null ? 0f : penalty.getFloat();
+            if (c.architecture().usesK() && numDead > 0 && c.auxK() > 0) {
+                penaltyValue = AuxKLoss.addGradients(sae, x, f.pre(), dead, e, variance, numDead);
+            }
             code = f.code().stopGradient();
             batchCut = f.batchCut();
-            terms = new float[] {loss.getFloat(), fvu.getFloat(), penalty == null ? 0f : penalty.getFloat()};
+            terms = new float[] {fvuValue + penaltyValue, fvuValue, penaltyValue};
         }
-        NDArray fired = code.gt(0f).toType(DataType.FLOAT32, false);
-        NDArray firedPerLatent = fired.sum(new int[] {0});
+        // counted on the boolean mask: converting the whole (rows × latents) mask to floats costs a pass
+        NDArray firedPerLatent = code.gt(0f).sum(new int[] {0}).toType(DataType.FLOAT32, false);
         p.l0 += firedPerLatent.sum().getFloat() / rows;
         if (batchCut != null) {
             sae.updateThreshold(TopKSelection.smallestKept(code, batchCut));
@@ -320,19 +324,16 @@ public final class SaeTrainer {
     }
 
     /**
-     * The loss term beside the FVU, or null: AuxK for the TopK family when latents are dead, the
-     * decoder-norm-weighted L1 for ReLU, λ·(mean active latents per token) for JumpReLU, whose
-     * step function carries the pseudo-gradient for θ.
+     * The loss term beside the FVU that autograd differentiates, or null: the decoder-norm-weighted
+     * L1 for ReLU, λ·(mean active latents per token) for JumpReLU, whose step function carries the
+     * pseudo-gradient for θ. (The TopK family's AuxK term adds its gradients by hand after the
+     * backward pass: {@link AuxKLoss}.)
      */
-    private static NDArray penalty(SparseAutoencoder sae, SaeForward f, NDArray e, NDArray variance, NDArray dead,
-            int numDead, NDManager step) {
+    private static NDArray penalty(SparseAutoencoder sae, SaeForward f, NDManager step) {
         SaeConfig c = sae.config();
         long rows = f.pre().getShape().get(0);
         switch (c.architecture()) {
             case TOPK, BATCHTOPK, GTOPK -> {
-                if (numDead > 0 && c.auxK() > 0) {
-                    return auxK(sae, f.pre(), dead, e, variance, numDead).mul((float) c.auxKCoefficient());
-                }
                 return null;
             }
             case RELU -> {
@@ -346,25 +347,6 @@ public final class SaeTrainer {
             }
             default -> throw new IllegalStateException(c.architecture().toString());
         }
-    }
-
-    /**
-     * The AuxK loss: the top aux_k dead latents' reconstruction of the (detached) residual. Only
-     * the dead latents' columns of the pre-activations and rows of the decoder take part: the same
-     * loss and gradients as masking the whole (batch × latents) matrix and decoding it densely, on
-     * numDead columns instead of thousands (whole-run speed showed no clear difference within the
-     * machine's ±5 % noise, BENCHMARKS.md).
-     */
-    static NDArray auxK(SparseAutoencoder sae, NDArray pre, NDArray dead, NDArray e, NDArray variance,
-            int numDead) {
-        SaeConfig c = sae.config();
-        int kAux = Math.min(c.auxK(), numDead);
-        NDArray idx = dead.nonzero().reshape(-1);
-        NDArray deadPre = pre.get(new NDIndex(":, {}", idx));
-        NDArray code = ai.djl.nn.Activation.relu(kAux < numDead ? SparseAutoencoder.keepTop(deadPre, kAux) : deadPre);
-        NDArray eHat = code.matMul(sae.array("W_dec").get(new NDIndex("{}", idx)));
-        float weight = Math.min(1f, numDead / (float) kAux);
-        return eHat.add(e.stopGradient()).square().sum().div(variance).mul(weight);
     }
 
     /** Removes each decoder row's gradient component along the row (it would only change the norm). */

@@ -34,6 +34,13 @@ public final class SparseAutoencoder implements AutoCloseable {
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     /** BatchTopK: batches folded into the threshold so far in this run. */
     private long thresholdUpdates;
+    /**
+     * BatchTopK: the previous training batch's cut (0 before the first). A fraction of it is the
+     * next selection's floor: cuts of consecutive batches differ by a few per cent, and a floor
+     * that proves too high only costs the slower search.
+     */
+    private float lastCut;
+    static final float CUT_FLOOR_FRACTION = 0.9f;
 
     private SparseAutoencoder(SaeConfig config, NDManager manager) {
         this.config = config;
@@ -127,10 +134,23 @@ public final class SparseAutoencoder implements AutoCloseable {
         return t;
     }
 
-    /** Encoder pre-activations for scaled rows. */
+    /**
+     * Encoder pre-activations for scaled rows: (x − b_dec)·W_enc + b_enc for an SAE, computed as
+     * x·W_enc + (b_enc − b_dec·W_enc). The same numbers, but autograd then takes b_dec's gradient
+     * through a (1 × d_in)·(d_in × d_sae) product instead of a whole (rows × d_sae)·(d_sae × d_in)
+     * product for the gradient of x − b_dec: one of the training step's six large matrix products.
+     */
     public NDArray preActivations(NDArray x) {
-        NDArray in = config.isTranscoder() ? x : x.sub(array("b_dec"));
-        return in.matMul(array("W_enc")).add(array("b_enc"));
+        NDArray enc = array("W_enc");
+        NDArray product = x.matMul(enc);
+        if (config.isTranscoder()) {
+            return product.add(array("b_enc"));
+        }
+        // made from the weights, these would live on the SAE's manager: move them to the batch's
+        NDArray bDec = array("b_dec").reshape(1, config.dIn());
+        bDec.attach(x.getManager());
+        NDArray bias = bDec.matMul(enc).reshape(config.dSae()).neg().add(array("b_enc"));
+        return product.add(bias);
     }
 
     /** The sparse code of scaled rows (inference). */
@@ -161,7 +181,7 @@ public final class SparseAutoencoder implements AutoCloseable {
         NDArray post = Activation.relu(pre);
         if (config.architecture() == SaeArchitecture.BATCHTOPK) {
             TopKSelection.BatchSelection s = TopKSelection.perBatch(post, (int) Math.min(Integer.MAX_VALUE,
-                    (long) config.k() * x.getShape().get(0)));
+                    (long) config.k() * x.getShape().get(0)), CUT_FLOOR_FRACTION * lastCut);
             return new SaeForward(pre, s.code(), decode(s.code()), s.cut());
         }
         NDArray code = switch (config.architecture()) {
@@ -214,6 +234,7 @@ public final class SparseAutoencoder implements AutoCloseable {
             return;
         }
         thresholdUpdates++;
+        lastCut = smallestKept;
         float rate = Math.max(THRESHOLD_RATE, 1f / thresholdUpdates);
         NDArray t = array("threshold");
         float current = t.getFloat(0);

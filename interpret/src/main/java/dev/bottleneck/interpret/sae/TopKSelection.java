@@ -1,6 +1,7 @@
 package dev.bottleneck.interpret.sae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -17,7 +18,7 @@ final class TopKSelection {
     /** Each row's {@code k} largest entries (TopK). */
     static NDArray perRow(NDArray post, int k) {
         NDArray kth = post.topK(k, -1, true, false).get(0).min(new int[] {-1}, true);
-        return post.mul(post.gte(kth).toType(DataType.FLOAT32, false));
+        return post.mul(post.gte(kth));
     }
 
     /**
@@ -32,14 +33,37 @@ final class TopKSelection {
      * The {@code n} largest positive entries of the whole batch (BatchTopK: n = k·rows).
      *
      * <p>A top-n over the flattened batch (n = 32k of 3M entries at batch 1024) made training on
-     * MiniLM block 3 run at 9.3k instead of 15.2k tokens/s (BENCHMARKS.md), so the cut is first
-     * looked for among each row's {@link #CANDIDATE_FACTOR}·n/rows largest entries. That cut is
-     * exact unless some row has all its candidates at or above it (it may then hold more entries
-     * that belong in the batch's top n); only then is the whole batch searched. Single tokens of
-     * MiniLM take over twice the mean number of latents, hence a factor of 4.
+     * MiniLM block 3 run at 9.3k instead of 15.2k tokens/s (BENCHMARKS.md), so the cut is looked
+     * for in a smaller set whose n largest entries are provably the batch's:
+     * <ol>
+     *   <li>the entries at or above {@code floor} (the trainer passes a fraction of the previous
+     *       batch's cut), when there are at least n of them: every other entry is below all of
+     *       them. Two passes over the batch and a top-k over a few tens of thousands of values;
+     *   <li>else each row's {@link #CANDIDATE_FACTOR}·n/rows largest entries, exact unless some
+     *       row has all its candidates at or above the cut found (it may then hold more entries
+     *       that belong in the batch's top n). Single tokens of MiniLM take over twice the mean
+     *       number of latents, hence a factor of 4;
+     *   <li>else the whole batch.
+     * </ol>
+     *
+     * @param floor a guess below the cut (≤ 0: none)
      */
-    static BatchSelection perBatch(NDArray post, int n) {
+    static BatchSelection perBatch(NDArray post, int n, float floor) {
         int keep = (int) Math.min(n, post.size());
+        if (floor > 0 && keep > 0) {
+            NDArray above = post.gte(floor);
+            long count = above.sum().getLong();
+            if (count >= keep) {
+                // boolean indexing: a third of masked_select's time on libtorch's CPU kernels
+                NDArray values = post.stopGradient().get(new NDIndex("{}", above));
+                // the keep-th largest is the (count − keep + 1)-th smallest: look from the nearer end
+                long fromBelow = count - keep + 1;
+                NDArray cut = fromBelow <= keep
+                        ? values.topK((int) fromBelow, -1, false, false).get(0).max()
+                        : values.topK(keep, -1, true, false).get(0).min();
+                return keepFrom(post, cut);
+            }
+        }
         long rows = post.getShape().get(0);
         long candidates = CANDIDATE_FACTOR * ((keep + rows - 1) / rows);
         if (post.getShape().dimension() == 2 && candidates < post.getShape().get(1)) {
@@ -52,6 +76,11 @@ final class TopKSelection {
             }
         }
         return keepFrom(post, post.flatten().topK(keep, -1, true, false).get(0).min());
+    }
+
+    /** {@link #perBatch(NDArray, int, float)} without a floor. */
+    static BatchSelection perBatch(NDArray post, int n) {
+        return perBatch(post, n, 0f);
     }
 
     /**
@@ -68,9 +97,13 @@ final class TopKSelection {
         return code.add(code.lte(0f).toType(DataType.FLOAT32, false).mul(Float.MAX_VALUE)).min().getFloat();
     }
 
+    /**
+     * Entries at or above the cut; when the cut is 0 the zeros pass the mask too, but they stay 0
+     * and ReLU passes them no gradient, so no zero is kept.
+     */
     private static BatchSelection keepFrom(NDArray post, NDArray cut) {
-        return new BatchSelection(
-                post.mul(post.gte(cut).logicalAnd(post.gt(0f)).toType(DataType.FLOAT32, false)), cut);
+        // multiplied by the boolean mask itself (libtorch promotes it): converting it first costs a pass
+        return new BatchSelection(post.mul(post.gte(cut)), cut);
     }
 
     /**

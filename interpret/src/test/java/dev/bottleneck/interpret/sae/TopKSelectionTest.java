@@ -61,12 +61,33 @@ class TopKSelectionTest {
     }
 
     private static void assertSelectionIsTheDefinition(float[] x, int n) {
+        assertSelectionIsTheDefinition(x, n, 0f);
+    }
+
+    private static void assertSelectionIsTheDefinition(float[] x, int n, float floor) {
         try (NDManager m = manager.newSubManager()) {
             NDArray post = m.create(x, new Shape(ROWS, WIDTH));
-            TopKSelection.BatchSelection s = TopKSelection.perBatch(post, n);
+            TopKSelection.BatchSelection s = TopKSelection.perBatch(post, n, floor);
             assertArrayEquals(reference(x, n), s.code().toFloatArray());
             // the cut feeds BatchTopK's inference threshold
             assertEquals(nthLargest(x, n), s.cut().getFloat());
+        }
+    }
+
+    /**
+     * The floor (a fraction of the previous batch's cut) is only a guess: below the cut, just
+     * below it, exactly at it, above it (too few entries reach it) and below every entry, the
+     * selection is the definition's. Both ends of the search over the entries above the floor
+     * are taken: few entries above the floor (look up from the smallest) and many (look down).
+     */
+    @Test
+    void anyFloorGivesTheDefinitionsSelection() {
+        float[] x = relu(new Random(4), 0);
+        int n = K * ROWS;
+        float cut = nthLargest(x, n);
+        for (float floor : new float[] {0.9f * cut, Math.nextDown(cut), cut, 1.1f * cut, 1e-6f,
+                nthLargest(x, n + 10), nthLargest(x, 3 * n)}) {
+            assertSelectionIsTheDefinition(x, n, floor);
         }
     }
 
