@@ -74,10 +74,10 @@ final class SaeTrainCommand implements Runnable {
     @Option(names = "--dead-tokens", defaultValue = "1000000", description = "Tokens without firing after which a latent is dead.")
     long deadTokens;
 
-    @Option(names = "--l1", defaultValue = "5", description = "L1 weight, relu (default ${DEFAULT-VALUE}).")
+    @Option(names = "--l1", defaultValue = "2", description = "L1 weight, relu (default ${DEFAULT-VALUE}).")
     double l1;
 
-    @Option(names = "--l0-coefficient", defaultValue = "0.01", description = "λ, weight of the mean active latents per token, jumprelu (default ${DEFAULT-VALUE}).")
+    @Option(names = "--l0-coefficient", defaultValue = "0.002", description = "λ, weight of the mean active latents per token, jumprelu (default ${DEFAULT-VALUE}).")
     double l0Coefficient;
 
     @Option(names = "--bandwidth", defaultValue = "0.05", description = "ε of jumprelu's straight-through estimator, in scaled units (default ${DEFAULT-VALUE}).")

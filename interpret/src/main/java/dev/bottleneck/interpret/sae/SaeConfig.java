@@ -78,7 +78,7 @@ public record SaeConfig(
         private int auxK = -1;
         private double auxKCoefficient = 1.0 / 32;
         private long deadTokens = 1_000_000;
-        private double l1Coefficient = 5.0;
+        private double l1Coefficient = 2.0;
         private String hook;
         private String model = "";
         private double scale = 1;
@@ -86,7 +86,7 @@ public record SaeConfig(
         private int dOut;
         private String targetHook;
         private double targetScale;
-        private double l0Coefficient = 0.01;
+        private double l0Coefficient = 0.002;
         private double bandwidth = 0.05;
         private double initialThreshold = 1.0;
         private double gradientWeight = 1.0;
@@ -138,15 +138,20 @@ public record SaeConfig(
             return this;
         }
 
+        /**
+         * ReLU's L1 weight (default 2: L0 35 on MiniLM block 3 with sae train's defaults, near the
+         * TopK family's default k of 32; BENCHMARKS.md).
+         */
         public Builder optL1Coefficient(double c) {
             this.l1Coefficient = c;
             return this;
         }
 
         /**
-         * JumpReLU's λ (default 0.01). The reconstruction term is an FVU, so λ prices one active
-         * latent per token in units of the batch's variance: a latent is worth keeping where it
-         * removes more than λ of it.
+         * JumpReLU's λ (default 0.002: L0 25 on MiniLM block 3 with sae train's defaults, near the
+         * TopK family's default k of 32; BENCHMARKS.md). The reconstruction term is an FVU, so λ
+         * prices one active latent per token in units of the batch's variance: a latent is worth
+         * keeping where it removes more than λ of it.
          */
         public Builder optL0Coefficient(double c) {
             this.l0Coefficient = c;
