@@ -23,6 +23,11 @@ export OMP_NUM_THREADS="$THREADS"
 mkdir -p "$OUT"
 [ -d /usr/share/wordnet ] || { echo "needs WordNet: apt-get install wordnet-base" >&2; exit 2; }
 
+# prints LABEL, then the tokens/s and training seconds `sae train` recorded in DIR's provenance
+speed() {
+  /usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['provenance']; print(sys.argv[2], round(p['tokens_per_second']), 'train s', round(p['train_seconds'],1))" "$1/config.json" "$2"
+}
+
 if [ ! -f "$OUT/store/store.json" ]; then
   "$HERE/bottleneck" sae collect --hook blocks.3.hook_resid_post --corpus /usr/share/wordnet --tokens "$TOKENS" \
     --out "$OUT/store" >&2
@@ -32,7 +37,7 @@ echo "== Bottleneck"
 "$HERE/bottleneck" sae train --store "$OUT/store" --out "$OUT/ours" --overwrite --architecture topk --expansion 8 --k 32 \
   --epochs "$EPOCHS" --batch 4096 --lr 2e-3 --warmup 100 --schedule constant --seed 42
 "$HERE/bottleneck" sae eval --sae "$OUT/ours" --store "$OUT/store" --sentences 256 --out "$OUT/ours-eval.json"
-/usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['provenance']; print('tokens/s', round(p['tokens_per_second']), 'train s', round(p['train_seconds'],1))" "$OUT/ours/config.json"
+speed "$OUT/ours" "tokens/s"
 
 echo "== PyTorch peer"
 /usr/bin/python3 "$HERE/bench/peers/sae_topk_torch.py" --store "$OUT/store" --epochs "$EPOCHS" --batch 4096 --lr 2e-3 \
@@ -58,7 +63,7 @@ echo "== throughput at batch 512: TopK, 400 steps (204,800 tokens), Bottleneck a
 for rep in 1 2; do
   "$HERE/bottleneck" sae train --store "$OUT/store" --out "$OUT/speed512" --overwrite --architecture topk --expansion 8 \
     --k 32 --epochs 1 --max-rows 204800 --batch 512 --lr 2e-3 --warmup 100 --seed 42 >/dev/null
-  /usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['provenance']; print('bottleneck tokens/s', round(p['tokens_per_second']))" "$OUT/speed512/config.json"
+  speed "$OUT/speed512" "bottleneck tokens/s"
   /usr/bin/python3 "$HERE/bench/peers/sae_topk_torch.py" --store "$OUT/store" --epochs 1 --max-rows 204800 --batch 512 \
     --lr 2e-3 --warmup 100 --threads "$THREADS" --seed 42 | tail -1
 done

@@ -41,9 +41,7 @@ final class AuxKLoss {
      */
     static float addGradients(SparseAutoencoder sae, NDArray x, NDArray pre, NDArray dead, NDArray e,
             NDArray variance, int numDead) {
-        float[] loss = new float[1];
-        NoGrad.run(() -> loss[0] = apply(sae, x, pre, dead, e, variance, numDead));
-        return loss[0];
+        return NoGrad.call(() -> apply(sae, x, pre, dead, e, variance, numDead));
     }
 
     private static float apply(SparseAutoencoder sae, NDArray x, NDArray pre, NDArray dead, NDArray e,

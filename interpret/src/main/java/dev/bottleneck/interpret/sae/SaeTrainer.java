@@ -332,21 +332,16 @@ public final class SaeTrainer {
     private static NDArray penalty(SparseAutoencoder sae, SaeForward f, NDManager step) {
         SaeConfig c = sae.config();
         long rows = f.pre().getShape().get(0);
-        switch (c.architecture()) {
-            case TOPK, BATCHTOPK, GTOPK -> {
-                return null;
-            }
+        return switch (c.architecture()) {
             case RELU -> {
                 NDArray norms = sae.array("W_dec").norm(new int[] {1});
                 norms.attach(step);
-                return f.code().mul(norms).sum().div(rows).div((float) c.dIn()).mul((float) c.l1Coefficient());
+                yield f.code().mul(norms).sum().div(rows).div((float) c.dIn()).mul((float) c.l1Coefficient());
             }
-            case JUMPRELU -> {
-                NDArray l0 = JumpRelu.step(f.pre(), sae.threshold(step), c.bandwidth()).sum().div(rows);
-                return l0.mul((float) c.l0Coefficient());
-            }
-            default -> throw new IllegalStateException(c.architecture().toString());
-        }
+            case JUMPRELU -> JumpRelu.step(f.pre(), sae.threshold(step), c.bandwidth()).sum().div(rows)
+                    .mul((float) c.l0Coefficient());
+            case TOPK, BATCHTOPK, GTOPK -> null;
+        };
     }
 
     /** Removes each decoder row's gradient component along the row (it would only change the norm). */

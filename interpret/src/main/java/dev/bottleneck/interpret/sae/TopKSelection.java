@@ -78,11 +78,6 @@ final class TopKSelection {
         return keepFrom(post, post.flatten().topK(keep, -1, true, false).get(0).min());
     }
 
-    /** {@link #perBatch(NDArray, int, float)} without a floor. */
-    static BatchSelection perBatch(NDArray post, int n) {
-        return perBatch(post, n, 0f);
-    }
-
     /**
      * The smallest activation a batch selection kept, which BatchTopK's inference threshold
      * follows: the cut itself when it is positive (the batch had n positive entries), else the
