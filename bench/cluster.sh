@@ -9,10 +9,13 @@
 #     matching, stacked AE + k-means vs PCA (90 %) + k-means; the map PNG is copied to docs/.
 # Prints one JSON line per run, then a table. Seed 0 everywhere.
 #
-#   bench/cluster.sh [FASHION_ROWS] [SECTIONS]   (rows default 10000; 70000 needs the full set and hours on 2 cores;
-#                                                  SECTIONS: some of landsat,playa,fashion, default all)
+#   bench/cluster.sh [FASHION_ROWS] [SECTIONS]   (rows default 10000; above 60000 the test images are appended:
+#                                                  70000 = all of Fashion-MNIST, as the papers use it;
+#                                                  SECTIONS: some of landsat,playa,fashion,n2d, default all but n2d;
+#                                                  fashion runs k-means, PCA, DEC and DEPICT, n2d runs k-means,
+#                                                  PCA and N2D: about 20 minutes on all 70000 images)
 #   SEED=1 bench/cluster.sh ...            our seed (scikit-learn's k-means keeps random_state=0)
-#   Effort knobs (environment): PRETRAIN_EPOCHS AE_EPOCHS DEC_T DEC_STEPS CONV_EPOCHS DEPICT_T DEPICT_STEPS
+#   Effort knobs (environment): PRETRAIN_EPOCHS AE_EPOCHS DEC_T DEC_STEPS CONV_EPOCHS DEPICT_T DEPICT_STEPS N2D_EPOCHS UMAP_NEIGHBOURS
 #   DEPICT_LAMBDA LANDSAT_PRETRAIN LANDSAT_EPOCHS PLAYA_PRETRAIN PLAYA_EPOCHS PLAYA_K; BENCHMARKS.md gives the ones used.
 #   BOTTLENECK="java -Xmx6g -Dai.djl.offline=true -jar cli/target/bottleneck.jar" bench/cluster.sh   (a worktree build)
 #   (needs: apt-get install dataset-fashion-mnist python3-sklearn)
@@ -28,6 +31,21 @@ source "$HERE/bench/fashion-preflight.sh"
 PY=/usr/bin/python3
 IMAGES="$DATA/train-images-idx3-ubyte.gz"
 LABELS="$DATA/train-labels-idx1-ubyte.gz"
+if (( ROWS > 60000 )); then
+  # all 70,000 images (training set, then test set) as one IDX pair, as the clustering papers use them
+  $PY - "$DATA" "$OUT" <<'PY'
+import gzip, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+read = lambda name: gzip.open(f"{src}/{name}").read()
+images = read("train-images-idx3-ubyte.gz")[16:] + read("t10k-images-idx3-ubyte.gz")[16:]
+labels = read("train-labels-idx1-ubyte.gz")[8:] + read("t10k-labels-idx1-ubyte.gz")[8:]
+n = len(labels)
+gzip.open(f"{dst}/all-images-idx3-ubyte.gz", "wb").write(struct.pack(">IIII", 0x803, n, 28, 28) + images)
+gzip.open(f"{dst}/all-labels-idx1-ubyte.gz", "wb").write(struct.pack(">II", 0x801, n) + labels)
+PY
+  IMAGES="$OUT/all-images-idx3-ubyte.gz"
+  LABELS="$OUT/all-labels-idx1-ubyte.gz"
+fi
 LANDSAT="$HERE/datasets/statlog-landsat/statlog-landsat.csv.gz"
 PLAYA="$HERE/datasets/remote-sensing/Playa_Image.tif"
 TRUTH="$HERE/datasets/remote-sensing/Playa_Training.tif"
@@ -75,15 +93,26 @@ cp "$OUT/playa-stacked-ae/map.png" "$HERE/docs/playa-stacked-ae-map.png"
 cp "$OUT/playa-pca-90%/map.png" "$HERE/docs/playa-pca-map.png"
 fi
 
+# the baselines both Fashion-MNIST sections start with: scikit-learn's and our k-means and PCA-50 + k-means
+fashion_baselines() {
+  echo "== Fashion-MNIST, first $ROWS images, k = 10: $1"
+  $PY "$HERE/bench/peers/sklearn_cluster.py" fashion "$IMAGES" "$LABELS" "$ROWS" 10 | tee -a "$RESULTS"
+  ours kmeans fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method kmeans
+  ours pca-50 fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method pca --components 50
+}
+
 if [[ "$SECTIONS" == *,fashion,* ]]; then
-echo "== Fashion-MNIST, first $ROWS training images, k = 10"
-$PY "$HERE/bench/peers/sklearn_cluster.py" fashion "$IMAGES" "$LABELS" "$ROWS" 10 | tee -a "$RESULTS"
-ours kmeans fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method kmeans
-ours pca-50 fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method pca --components 50
+fashion_baselines "DEC and DEPICT"
 ours dec fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method dec --layers 500,500,2000 --latent 10 \
   --pretrain-epochs "${PRETRAIN_EPOCHS:-10}" --epochs "${AE_EPOCHS:-30}" --update-interval "${DEC_T:-140}" --max-iterations "${DEC_STEPS:-4000}"
 ours depict fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method depict --latent 10 \
   --epochs "${CONV_EPOCHS:-10}" --update-interval "${DEPICT_T:-100}" --max-iterations "${DEPICT_STEPS:-1500}" --reconstruction-weight "${DEPICT_LAMBDA:-1}"
+fi
+
+if [[ "$SECTIONS" == *,n2d,* ]]; then
+fashion_baselines "N2D"
+ours n2d fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method n2d --layers 500,500,2000 --latent 10 \
+  --pretrain-epochs 0 --epochs "${N2D_EPOCHS:-100}" --umap-neighbours "${UMAP_NEIGHBOURS:-10}"
 fi
 
 echo "== table"

@@ -29,7 +29,8 @@ import java.util.Locale;
                 + " (the cluster map beside the ground truth).",
                 "Methods: kmeans (on the scaled rows), pca (90 % of the variance, or --components), ae (one hidden layer),"
                         + " stacked-ae (greedy pre-training + fine-tuning, default), dec (DEC from the stacked AE),"
-                        + " depict (DEPICT-style, convolutional AE; images only)."})
+                        + " depict (DEPICT-style, convolutional AE; images only), n2d (UMAP of the stacked AE's code,"
+                        + " then a Gaussian mixture)."})
 final class ClusterCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +53,7 @@ final class ClusterCommand implements Runnable {
     int k;
 
     @Option(names = "--method", defaultValue = "stacked-ae", paramLabel = "NAME",
-            description = "kmeans, pca, ae, stacked-ae (default), dec or depict.")
+            description = "kmeans, pca, ae, stacked-ae (default), dec, depict or n2d.")
     String method;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of k-means, initialisation and shuffling.")
@@ -106,6 +107,17 @@ final class ClusterCommand implements Runnable {
     @Option(names = "--reconstruction-weight", defaultValue = "1", paramLabel = "W", description = "depict: weight of the reconstruction loss (default 1).")
     double reconstructionWeight;
 
+    @Option(names = "--umap-neighbours", defaultValue = "10", paramLabel = "N",
+            description = "n2d: neighbours of UMAP's graph, the row itself counted (default 10).")
+    int umapNeighbours;
+
+    @Option(names = "--umap-components", defaultValue = "0", paramLabel = "N",
+            description = "n2d: dimensions of the UMAP embedding (default 0: as many as clusters).")
+    int umapComponents;
+
+    @Option(names = "--umap-min-dist", defaultValue = "0", paramLabel = "D", description = "n2d: UMAP's min_dist (default 0).")
+    double umapMinDist;
+
     @Override
     public void run() {
         ClusterMethod m = usage(() -> ClusterMethod.parse(method));
@@ -125,10 +137,11 @@ final class ClusterCommand implements Runnable {
                 .optPretrainEpochs(pretrainEpochs).optBatchSize(batchSize).optLearningRate(lr)
                 .optDeepLearningRate(deepLr).optUpdateInterval(updateInterval).optTolerance(tolerance)
                 .optMaxIterations(maxIterations).optReconstructionWeight(reconstructionWeight)
+                .optUmapNeighbours(umapNeighbours).optUmapComponents(umapComponents).optUmapMinDist(umapMinDist)
                 .optListener(new ConsoleProgress()).optStopSignal(stop)
                 .optProgress(step -> {
-                    if (step % 500 == 0) {
-                        System.err.printf(Locale.ROOT, "%s: step %d%n", m.id(), step);
+                    if (m == ClusterMethod.N2D ? step % 50 == 0 : step % 500 == 0) {
+                        System.err.printf(Locale.ROOT, "%s: %s %d%n", m.id(), m == ClusterMethod.N2D ? "UMAP epoch" : "step", step);
                     }
                 }).build());
         TiffImage scene = null;

@@ -65,8 +65,9 @@ final class ClusterOutputs {
                 m.put("accuracy", ClusterAgreement.accuracy(truth, found));
                 m.put("nmi", ClusterAgreement.nmi(truth, found));
                 m.put("ari", ClusterAgreement.ari(truth, found));
-                if (r.deep() != null) {
-                    // DEC / DEPICT start from k-means on the pre-trained codes: how good that start was
+                if (r.deep() != null || r.mixture() != null) {
+                    // DEC / DEPICT start from k-means on the pre-trained codes, N2D reports it beside its
+                    // own: how good AE + k-means alone was
                     int[] start = new int[evaluated.length];
                     for (int i = 0; i < evaluated.length; i++) {
                         start[i] = r.kmeans().assignments()[evaluated[i]];
@@ -96,6 +97,15 @@ final class ClusterOutputs {
             deep.put("converged", d.converged());
             deep.put("target_updates", d.history());
             m.put("deep", deep);
+        }
+        if (r.mixture() != null) {
+            Map<String, Object> mixture = new LinkedHashMap<>();
+            mixture.put("converged", r.mixture().converged());
+            mixture.put("log_likelihood_per_row", r.mixture().logLikelihood());
+            if (r.mixture().failure() != null) {
+                mixture.put("failure", r.mixture().failure());
+            }
+            m.put("mixture", mixture);
         }
         try {
             AtomicFiles.writeString(dir.resolve("metrics.json"), Json.mapper().writeValueAsString(m) + "\n");

@@ -51,6 +51,22 @@ class ClusterCliTest {
     }
 
     @Test
+    void n2dReportsItsMixtureAndTheAutoencodersOwnKMeansBesideIt() {
+        Path out = tmp.resolve("n2d");
+        Cli.ok("cluster", "--data", Cli.FASHION_TRAIN, "--limit", 300, "--k", 4, "--method", "n2d", "--layers", "32",
+                "--latent", 5, "--pretrain-epochs", 0, "--epochs", 2, "--umap-neighbours", 8, "--umap-components", 3,
+                "--seed", 1, "--restarts", 2, "--out", out);
+        JsonNode m = Cli.json(out.resolve("metrics.json"));
+        assertEquals("n2d", m.get("method").asText());
+        assertEquals(3, m.get("code_width").asInt(), "the UMAP embedding is what the clusters were found in");
+        assertTrue(m.get("mixture").get("log_likelihood_per_row").isNumber());
+        assertTrue(m.has("start_accuracy"), m.toString());
+        assertEquals(301, Cli.lines(out.resolve("assignments.csv")).size());
+        Cli.assertError(Cli.run("cluster", "--data", Cli.FASHION_TRAIN, "--k", 4, "--method", "n2d",
+                "--umap-neighbours", 1, "--out", tmp.resolve("bad")), Main.EXIT_USAGE, "UMAP needs at least 2 neighbours");
+    }
+
+    @Test
     void aSceneIsClusteredPixelByPixelAndMappedBesideItsGroundTruth() {
         Path out = tmp.resolve("playa");
         Cli.ok("cluster", "--data", PLAYA, "--truth", PLAYA_TRUTH, "--k", 3, "--method", "kmeans", "--restarts", 1,

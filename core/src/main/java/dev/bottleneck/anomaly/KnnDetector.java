@@ -1,5 +1,6 @@
 package dev.bottleneck.anomaly;
 
+import dev.bottleneck.neighbours.NearestRows;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.BottleneckException;

@@ -1,5 +1,6 @@
 package dev.bottleneck.anomaly;
 
+import dev.bottleneck.neighbours.NearestRows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;

@@ -17,7 +17,9 @@ public enum ClusterMethod {
     /** Deep Embedded Clustering, started from the stacked autoencoder and k-means on its code. */
     DEC,
     /** DEPICT-style joint clustering and reconstruction on a convolutional autoencoder (images). */
-    DEPICT;
+    DEPICT,
+    /** N2D: UMAP of the stacked autoencoder's code, then a Gaussian mixture (McConville et al. 2020). */
+    N2D;
 
     @JsonValue
     public String id() {

@@ -5,6 +5,7 @@ import dev.bottleneck.bottleneck.ActivationSpec;
 import dev.bottleneck.data.Scaler;
 import dev.bottleneck.data.ScalerKind;
 import dev.bottleneck.data.Table;
+import dev.bottleneck.manifold.Umap;
 import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.model.ConvSpec;
 import dev.bottleneck.model.DenseSpec;
@@ -62,13 +63,14 @@ public final class Clusterer {
                     yield onCodes(s.method, ae.encode(data), null, t0);
                 }
             }
-            case STACKED_AE, DEC -> {
+            case STACKED_AE, DEC, N2D -> {
                 StackedAutoencoder.Fit fit = stacked(data, kind).fit(data);
                 try (Autoencoder model = fit.model()) {
-                    if (s.method == ClusterMethod.STACKED_AE) {
-                        yield onCodes(s.method, model.encode(data), null, t0);
-                    }
-                    yield deep(model, data, false, t0);
+                    yield switch (s.method) {
+                        case STACKED_AE -> onCodes(s.method, model.encode(data), null, t0);
+                        case N2D -> n2d(model.encode(data), t0);
+                        default -> deep(model, data, false, t0);
+                    };
                 }
             }
             case DEPICT -> {
@@ -90,7 +92,24 @@ public final class Clusterer {
 
     private ClusteringResult onCodes(ClusterMethod method, float[][] codes, DeepClusteringResult deep, long t0) {
         KMeansResult km = kmeans(codes);
-        return new ClusteringResult(method, km.assignments(), codes, km, deep, (System.nanoTime() - t0) / 1e9);
+        return new ClusteringResult(method, km.assignments(), codes, km, deep, null, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * N2D ("not too deep", McConville et al. 2020): UMAP of the autoencoder's codes into a few
+     * dimensions (k unless set; min_dist 0 so clusters pack tightly), then a Gaussian mixture
+     * started from k-means there. The result's k-means is the one on the codes themselves, so
+     * AE + k-means and N2D from the same autoencoder are reported side by side.
+     */
+    private ClusteringResult n2d(float[][] codes, long t0) {
+        KMeansResult onCodes = kmeans(codes);
+        float[][] embedding = Umap.builder().optNeighbours(s.umapNeighbours)
+                .optComponents(s.umapComponents > 0 ? s.umapComponents : s.k).optMinDist(s.umapMinDist)
+                .optSeed(s.seed).optProgress(s.progress).optStopWhen(s.stop::isRequested).build().fit(codes);
+        KMeansResult onEmbedding = kmeans(embedding);
+        GaussianMixtureResult mixture = GaussianMixture.builder().build().fit(embedding, onEmbedding);
+        return new ClusteringResult(ClusterMethod.N2D, mixture.assignments(), embedding, onCodes, null, mixture,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private ClusteringResult deep(Autoencoder model, Table data, boolean depict, long t0) {
@@ -103,7 +122,7 @@ public final class Clusterer {
                 ? new Depict(config, s.reconstructionWeight).fit(model, scaled, data.rows(), start, s.stop, s.progress)
                 : new Dec(config).fit(model, scaled, data.rows(), start, s.stop, s.progress);
         return new ClusteringResult(depict ? ClusterMethod.DEPICT : ClusterMethod.DEC, r.assignments(),
-                model.encode(data), start, r, (System.nanoTime() - t0) / 1e9);
+                model.encode(data), start, r, null, (System.nanoTime() - t0) / 1e9);
     }
 
     private KMeansResult kmeans(float[][] codes) {
@@ -170,6 +189,9 @@ public final class Clusterer {
         private int maxIterations = 20_000;
         private double deepLearningRate = 1e-4;
         private double reconstructionWeight = 1.0;
+        private int umapNeighbours = 10;
+        private int umapComponents;
+        private double umapMinDist;
         private TrainingListener listener = TrainingListener.NONE;
         private StopSignal stop = new StopSignal();
         private IntConsumer progress = i -> { };
@@ -207,14 +229,20 @@ public final class Clusterer {
         public Builder optDeepLearningRate(double v) { deepLearningRate = v; return this; }
         /** DEPICT: weight of the reconstruction loss (default 1). */
         public Builder optReconstructionWeight(double v) { reconstructionWeight = v; return this; }
+        /** N2D: neighbours of UMAP's graph, the row itself counted (default 10, as N2D). */
+        public Builder optUmapNeighbours(int v) { umapNeighbours = v; return this; }
+        /** N2D: dimensions of the UMAP embedding (0 = k, as N2D). */
+        public Builder optUmapComponents(int v) { umapComponents = v; return this; }
+        /** N2D: UMAP's min_dist (default 0, as N2D). */
+        public Builder optUmapMinDist(double v) { umapMinDist = v; return this; }
         public Builder optListener(TrainingListener l) { listener = l; return this; }
         public Builder optStopSignal(StopSignal v) { stop = v; return this; }
-        /** Told the step count of DEC / DEPICT after each step. */
+        /** Told the step count of DEC / DEPICT after each step, or N2D's finished UMAP epochs. */
         public Builder optProgress(IntConsumer p) { progress = p; return this; }
 
         public Clusterer build() {
             if (method == null) {
-                throw new BottleneckException("a clustering method must be set (one of kmeans, pca, ae, stacked-ae, dec, depict)");
+                throw new BottleneckException("a clustering method must be set (one of kmeans, pca, ae, stacked-ae, dec, depict, n2d)");
             }
             if (k < 2) {
                 throw new BottleneckException("k (the number of clusters) must be 2 or more, got " + k);
@@ -235,6 +263,10 @@ public final class Clusterer {
             DeepClusteringConfig.builder().optUpdateInterval(updateInterval).optTolerance(tolerance)
                     .optMaxIterations(maxIterations).optBatchSize(batchSize).optLearningRate(deepLearningRate).build();
             Pca.builder().optVarianceToKeep(varianceToKeep).build();
+            if (umapComponents < 0) {
+                throw new BottleneckException("UMAP components must be 0 (as many as clusters) or more, got " + umapComponents);
+            }
+            Umap.builder().optNeighbours(umapNeighbours).optMinDist(umapMinDist).build();
             return new Clusterer(this);
         }
     }

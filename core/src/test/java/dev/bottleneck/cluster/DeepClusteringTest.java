@@ -2,6 +2,7 @@ package dev.bottleneck.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,20 @@ class DeepClusteringTest {
         ClusteringResult b = small(ClusterMethod.STACKED_AE).build().fit(IMAGES);
         assertArrayEquals(a.assignments(), b.assignments());
         assertArrayEquals(a.codes()[7], b.codes()[7]);
+    }
+
+    @Test
+    void n2dClustersAUmapOfTheCodesWithAMixtureAndRepeatsItselfForASeed() {
+        ClusteringResult a = small(ClusterMethod.N2D).build().fit(IMAGES);
+        assertEquals(ClusterMethod.N2D, a.method());
+        assertEquals(10, a.codes()[0].length, "UMAP into k dimensions by default");
+        assertEquals(IMAGES.rows(), a.assignments().length);
+        assertEquals(6, a.kmeans().centroids()[0].length, "the reported k-means is the one on the 6-wide AE code");
+        assertNull(a.mixture().failure());
+        assertArrayEquals(a.assignments(), small(ClusterMethod.N2D).build().fit(IMAGES).assignments());
+        ClusteringResult b = small(ClusterMethod.N2D).optUmapComponents(2).optUmapNeighbours(5).build().fit(IMAGES);
+        assertEquals(2, b.codes()[0].length);
+        assertThrows(BottleneckException.class, () -> small(ClusterMethod.N2D).optUmapNeighbours(1).build());
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bottleneck.cluster.ClusterMethod;
 import dev.bottleneck.cluster.Clusterer;
 import dev.bottleneck.cluster.ClusteringResult;
+import dev.bottleneck.cluster.GaussianMixture;
+import dev.bottleneck.cluster.GaussianMixtureResult;
 import dev.bottleneck.cluster.KMeans;
 import dev.bottleneck.cluster.KMeansResult;
 import dev.bottleneck.cluster.Pca;
@@ -15,6 +17,7 @@ import dev.bottleneck.data.PixelTable;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.data.TestData;
 import dev.bottleneck.data.TiffReader;
+import dev.bottleneck.manifold.Umap;
 import dev.bottleneck.metrics.ClusterAgreement;
 import dev.bottleneck.metrics.ClusterQuality;
 import java.nio.file.Path;
@@ -29,7 +32,7 @@ class ClusterReadmeExampleTest {
         Path playaTruthTif = TestData.dataset("remote-sensing/Playa_Training.tif");
         // --- README example start
         Table data = DataSources.load(landsatCsv, "class", null);            // the label is kept out of the features
-        ClusteringResult r = Clusterer.builder().setK(6).setMethod(ClusterMethod.PCA)   // or STACKED_AE, DEC, …
+        ClusteringResult r = Clusterer.builder().setK(6).setMethod(ClusterMethod.PCA)   // or STACKED_AE, DEC, N2D, …
                 .optRestarts(4).optSeed(0).build().fit(data);
         int[] clusters = r.assignments();                                    // one per row; r.codes() is what k-means saw
         int[] truth = ClusterAgreement.ids(data.labels());
@@ -39,10 +42,15 @@ class ClusterReadmeExampleTest {
         PcaModel pca = Pca.builder().optVarianceToKeep(0.9).build().fit(r.codes());
         KMeansResult km = KMeans.builder().setK(6).optRestarts(10).optSeed(0).build().fit(pca.transform(r.codes()));
         Table pixels = PixelTable.of(TiffReader.read(playaTif), 3, TiffReader.read(playaTruthTif));   // a row per pixel
+        // UMAP on its own (umap-learn's defaults: 15 neighbours, 2 components, min_dist 0.1), and a mixture
+        float[][] map = Umap.builder().optNeighbours(15).optComponents(2).optEpochs(100).optSeed(0).build().fit(r.codes());
+        GaussianMixtureResult gm = GaussianMixture.builder().build().fit(map, KMeans.builder().setK(6).build().fit(map));
         // --- README example end
         assertEquals(data.rows(), clusters.length);
         assertTrue(acc > 1.0 / 6 && nmi > 0 && db > 0, acc + " " + nmi + " " + db);
         assertEquals(data.rows(), km.assignments().length);
         assertEquals(63, pixels.cols());
+        assertEquals(data.rows(), gm.assignments().length);
+        assertEquals(2, map[0].length);
     }
 }
