@@ -113,6 +113,8 @@ if [[ "$SECTIONS" == *,n2d,* ]]; then
 fashion_baselines "N2D"
 ours n2d fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method n2d --layers 500,500,2000 --latent 10 \
   --pretrain-epochs 0 --epochs "${N2D_EPOCHS:-100}" --umap-neighbours "${UMAP_NEIGHBOURS:-10}"
+mkdir -p "$HERE/docs"
+cp "$OUT/n2d/scatter-labels.png" "$HERE/docs/fashion-n2d-scatter-labels.png"
 fi
 
 echo "== table"

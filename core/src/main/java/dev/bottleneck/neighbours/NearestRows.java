@@ -12,7 +12,7 @@ import java.util.Arrays;
 /**
  * Nearest reference rows by Euclidean distance, found on the engine: squared distances by one
  * matrix product per chunk of queries, then top-k. Shared by the mean-shift (which needs the
- * neighbours' indices) and the kNN detector (which needs their distances).
+ * neighbours' indices), the kNN detector (their distances) and UMAP (both, of every row).
  */
 public final class NearestRows {
     /**
@@ -68,8 +68,7 @@ public final class NearestRows {
         float[] distances = new float[n * k];
         search(manager, rows, rows, d, k, (start, c, dist, idx) -> {
             System.arraycopy(dist.toFloatArray(), 0, distances, start * k, c * k);
-            System.arraycopy(idx.toType(DataType.INT32, false).toIntArray(), 0, indices,
-                    start * k, c * k);
+            System.arraycopy(idx.toType(DataType.INT32, false).toIntArray(), 0, indices, start * k, c * k);
         });
         return new Graph(indices, distances, k);
     }
