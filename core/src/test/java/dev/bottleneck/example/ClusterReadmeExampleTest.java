@@ -42,7 +42,7 @@ class ClusterReadmeExampleTest {
         PcaModel pca = Pca.builder().optVarianceToKeep(0.9).build().fit(r.codes());
         KMeansResult km = KMeans.builder().setK(6).optRestarts(10).optSeed(0).build().fit(pca.transform(r.codes()));
         Table pixels = PixelTable.of(TiffReader.read(playaTif), 3, TiffReader.read(playaTruthTif));   // a row per pixel
-        // UMAP on its own (umap-learn's defaults: 15 neighbours, 2 components, min_dist 0.1), and a mixture
+        // UMAP on its own (15 neighbours, 2 components, min_dist 0.1: umap-learn's defaults; 100 epochs), and a mixture
         float[][] map = Umap.builder().optNeighbours(15).optComponents(2).optEpochs(100).optSeed(0).build().fit(r.codes());
         GaussianMixtureResult gm = GaussianMixture.builder().build().fit(map, KMeans.builder().setK(6).build().fit(map));
         // --- README example end
