@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.cluster.Pca;
+import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.neighbours.NearestRows;
 
@@ -20,7 +21,8 @@ import java.util.function.IntConsumer;
  * the fuzzy simplicial set ({@link FuzzyGraph}), the a/b curve for {@code minDist}
  * ({@link UmapCurve}), then SGD with negative sampling ({@link UmapLayout}). Two choices differ:
  * the neighbour search is exact rather than NN-descent (one matrix product per chunk; the cost grows
- * with n², and the whole UMAP of 70,000 codes took about 150 s on 2 cores), and the start is the data's principal components scaled to ±10
+ * with n²; N2D's steps after the autoencoder, UMAP included, took about 145 s for 70,000 codes on
+ * 2 cores), and the start is the data's principal components scaled to ±10
  * (umap-learn's {@code init="pca"}) rather than a spectral embedding, which needs a sparse
  * eigensolver the engine lacks.
  *
@@ -55,13 +57,7 @@ public final class Umap {
                     + (s.components() + 1) + " rows, got " + n);
         }
         int d = rows[0].length;
-        float[] flat = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            if (rows[i].length != d) {
-                throw new BottleneckException("UMAP rows must all have " + d + " values, row " + i + " has " + rows[i].length);
-            }
-            System.arraycopy(rows[i], 0, flat, i * d, d);
-        }
+        float[] flat = Table.of(rows).values(); // refuses ragged rows, naming the first
         int k = Math.min(s.neighbours(), n);
         NearestRows.Graph knn;
         try (NDManager manager = Engines.newManager(Device.cpu())) {
@@ -69,11 +65,9 @@ public final class Umap {
         }
         FuzzyGraph graph = FuzzyGraph.of(knn);
         int epochs = s.epochs() > 0 ? s.epochs() : n > 10_000 ? 200 : 500;
-        Settings run = new Settings(k, s.components(), s.minDist(), s.spread(), epochs, s.negativeRate(),
-                s.learningRate(), s.repulsion(), s.seed());
         int dim = s.components();
         float[] embedding = start(rows, dim);
-        UmapLayout.optimise(graph, embedding, dim, UmapCurve.fit(s.minDist(), s.spread()), run, progress, stop);
+        UmapLayout.optimise(graph, embedding, dim, UmapCurve.fit(s.minDist(), s.spread()), epochs, s, progress, stop);
         float[][] out = new float[n][dim];
         for (int i = 0; i < n; i++) {
             System.arraycopy(embedding, i * dim, out[i], 0, dim);

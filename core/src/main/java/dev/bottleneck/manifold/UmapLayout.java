@@ -20,14 +20,16 @@ final class UmapLayout {
 
     private UmapLayout() {}
 
-    /** Optimises {@code embedding} (n × dim, row-major) in place; {@code stop} is asked after each epoch. */
-    static void optimise(FuzzyGraph graph, float[] embedding, int dim, UmapCurve curve, Umap.Settings s,
+    /**
+     * Optimises {@code embedding} (n × dim, row-major) in place for {@code epochs} epochs (the
+     * settings' 0 already resolved); {@code stop} is asked after each epoch.
+     */
+    static void optimise(FuzzyGraph graph, float[] embedding, int dim, UmapCurve curve, int epochs, Umap.Settings s,
             IntConsumer progress, BooleanSupplier stop) {
         float wMax = 0;
         for (float w : graph.weights()) {
             wMax = Math.max(wMax, w);
         }
-        int epochs = s.epochs();
         // edges too weak to be sampled once in the whole run are dropped, as umap-learn does
         int m = 0;
         int[] heads = new int[graph.edges()];
