@@ -11,9 +11,10 @@
 #
 #   bench/cluster.sh [FASHION_ROWS] [SECTIONS]   (rows default 10000; above 60000 the test images are appended:
 #                                                  70000 = all of Fashion-MNIST, as the papers use it;
-#                                                  SECTIONS: some of landsat,playa,fashion,n2d, default all but n2d;
-#                                                  fashion runs k-means, PCA, DEC and DEPICT, n2d runs k-means,
-#                                                  PCA and N2D: about 20 minutes on all 70000 images)
+#                                                  SECTIONS: some of landsat,playa,fashion,n2d,scan, default all but
+#                                                  n2d and scan; fashion runs k-means, PCA, DEC and DEPICT, n2d runs
+#                                                  k-means, PCA and N2D, scan k-means, PCA and SCAN on N2D's
+#                                                  embedding: about 20 minutes each on all 70000 images)
 #   SEED=1 bench/cluster.sh ...            our seed (scikit-learn's k-means keeps random_state=0)
 #   Effort knobs (environment): PRETRAIN_EPOCHS AE_EPOCHS DEC_T DEC_STEPS CONV_EPOCHS DEPICT_T DEPICT_STEPS N2D_EPOCHS UMAP_NEIGHBOURS
 #   DEPICT_LAMBDA LANDSAT_PRETRAIN LANDSAT_EPOCHS PLAYA_PRETRAIN PLAYA_EPOCHS PLAYA_K; BENCHMARKS.md gives the ones used.
@@ -115,6 +116,13 @@ ours n2d fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method n2d --la
   --pretrain-epochs 0 --epochs "${N2D_EPOCHS:-100}" --umap-neighbours "${UMAP_NEIGHBOURS:-10}"
 mkdir -p "$HERE/docs"
 cp "$OUT/n2d/scatter-labels.png" "$HERE/docs/fashion-n2d-scatter-labels.png"
+fi
+
+if [[ "$SECTIONS" == *,scan,* ]]; then
+fashion_baselines "SCAN on N2D's embedding"
+# the same autoencoder and UMAP as the n2d section (same seed), then SCAN instead of the mixture
+ours scan fashion-mnist --data "$IMAGES" --limit "$ROWS" --k 10 --method scan --layers 500,500,2000 --latent 10 \
+  --pretrain-epochs 0 --epochs "${N2D_EPOCHS:-100}" --umap-neighbours "${UMAP_NEIGHBOURS:-10}" --scan-heads "${SCAN_HEADS:-5}"
 fi
 
 echo "== table"

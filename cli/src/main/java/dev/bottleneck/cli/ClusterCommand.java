@@ -30,7 +30,8 @@ import java.util.Locale;
                 "Methods: kmeans (on the scaled rows), pca (90 % of the variance, or --components), ae (one hidden layer),"
                         + " stacked-ae (greedy pre-training + fine-tuning, default), dec (DEC from the stacked AE),"
                         + " depict (DEPICT-style, convolutional AE; images only), n2d (UMAP of the stacked AE's code,"
-                        + " then a Gaussian mixture)."})
+                        + " then a Gaussian mixture), scan (UMAP of the stacked AE's code, then SCAN's neighbour-consistency"
+                        + " clustering with an equal-size prior)."})
 final class ClusterCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +54,7 @@ final class ClusterCommand implements Runnable {
     int k;
 
     @Option(names = "--method", defaultValue = "stacked-ae", paramLabel = "NAME",
-            description = "kmeans, pca, ae, stacked-ae (default), dec, depict or n2d.")
+            description = "kmeans, pca, ae, stacked-ae (default), dec, depict, n2d or scan.")
     String method;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of k-means, initialisation and shuffling.")
@@ -108,15 +109,35 @@ final class ClusterCommand implements Runnable {
     double reconstructionWeight;
 
     @Option(names = "--umap-neighbours", defaultValue = "10", paramLabel = "N",
-            description = "n2d: neighbours of UMAP's graph, the row itself counted (default 10).")
+            description = "n2d/scan: neighbours of UMAP's graph, the row itself counted (default 10).")
     int umapNeighbours;
 
     @Option(names = "--umap-components", defaultValue = "0", paramLabel = "N",
-            description = "n2d: dimensions of the UMAP embedding (default 0: as many as clusters).")
+            description = "n2d/scan: dimensions of the UMAP embedding (default 0: as many as clusters).")
     int umapComponents;
 
-    @Option(names = "--umap-min-dist", defaultValue = "0", paramLabel = "D", description = "n2d: UMAP's min_dist (default 0).")
+    @Option(names = "--umap-min-dist", defaultValue = "0", paramLabel = "D", description = "n2d/scan: UMAP's min_dist (default 0).")
     double umapMinDist;
+
+    @Option(names = "--scan-neighbours", defaultValue = "20", paramLabel = "N",
+            description = "scan: nearest neighbours in the UMAP embedding each row is pulled towards (default 20).")
+    int scanNeighbours;
+
+    @Option(names = "--scan-heads", defaultValue = "20", paramLabel = "N",
+            description = "scan: heads started from different seeds, screened after 5 epochs (default 20).")
+    int scanHeads;
+
+    @Option(names = "--scan-survivors", defaultValue = "4", paramLabel = "N",
+            description = "scan: heads with the lowest loss at the screening trained to the end; the lowest-loss one is kept"
+                    + " (default 4).")
+    int scanSurvivors;
+
+    @Option(names = "--scan-epochs", defaultValue = "30", paramLabel = "N", description = "scan: epochs per head (default 30).")
+    int scanEpochs;
+
+    @Option(names = "--scan-entropy-weight", defaultValue = "5", paramLabel = "W",
+            description = "scan: weight of the equal-size prior (default 5; 0 lets clusters take any size).")
+    double scanEntropyWeight;
 
     @Override
     public void run() {
@@ -138,10 +159,17 @@ final class ClusterCommand implements Runnable {
                 .optDeepLearningRate(deepLr).optUpdateInterval(updateInterval).optTolerance(tolerance)
                 .optMaxIterations(maxIterations).optReconstructionWeight(reconstructionWeight)
                 .optUmapNeighbours(umapNeighbours).optUmapComponents(umapComponents).optUmapMinDist(umapMinDist)
+                .optScanNeighbours(scanNeighbours).optScanHeads(scanHeads).optScanSurvivors(scanSurvivors).optScanEpochs(scanEpochs)
+                .optScanEntropyWeight(scanEntropyWeight)
                 .optListener(new ConsoleProgress()).optStopSignal(stop)
-                .optProgress(step -> {
-                    if (m == ClusterMethod.N2D ? step % 50 == 0 : step % 500 == 0) {
-                        System.err.printf(Locale.ROOT, "%s: %s %d%n", m.id(), m == ClusterMethod.N2D ? "UMAP epoch" : "step", step);
+                .optProgress((what, count) -> {
+                    int every = switch (what) {
+                        case "UMAP epoch" -> 50;
+                        case "SCAN epoch" -> 10;
+                        default -> 500;
+                    };
+                    if (count % every == 0) {
+                        System.err.printf(Locale.ROOT, "%s: %s %d%n", m.id(), what, count);
                     }
                 }).build());
         TiffImage scene = null;

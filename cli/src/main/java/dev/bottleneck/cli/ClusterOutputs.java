@@ -65,9 +65,9 @@ final class ClusterOutputs {
                 m.put("accuracy", ClusterAgreement.accuracy(truth, found));
                 m.put("nmi", ClusterAgreement.nmi(truth, found));
                 m.put("ari", ClusterAgreement.ari(truth, found));
-                if (r.deep() != null || r.mixture() != null) {
-                    // DEC / DEPICT start from k-means on the pre-trained codes, N2D reports it beside its
-                    // own: how good AE + k-means alone was
+                if (r.deep() != null || r.mixture() != null || r.scan() != null) {
+                    // DEC / DEPICT start from k-means on the pre-trained codes, N2D and SCAN report it beside
+                    // their own: how good AE + k-means alone was
                     int[] start = new int[evaluated.length];
                     for (int i = 0; i < evaluated.length; i++) {
                         start[i] = r.kmeans().assignments()[evaluated[i]];
@@ -106,6 +106,16 @@ final class ClusterOutputs {
                 mixture.put("failure", r.mixture().failure());
             }
             m.put("mixture", mixture);
+        }
+        if (r.scan() != null) {
+            Map<String, Object> scan = new LinkedHashMap<>();
+            scan.put("kept_head", r.scan().head());
+            scan.put("screening_losses", finite(r.scan().screeningLosses()));
+            scan.put("final_losses", finite(r.scan().finalLosses()));
+            scan.put("consistency", r.scan().consistency());
+            scan.put("size_entropy", r.scan().sizeEntropy());
+            scan.put("stopped", r.scan().stopped());
+            m.put("scan", scan);
         }
         try {
             AtomicFiles.writeString(dir.resolve("metrics.json"), Json.mapper().writeValueAsString(m) + "\n");
@@ -166,6 +176,15 @@ final class ClusterOutputs {
         } catch (IOException e) {
             throw new BottleneckException("could not write " + dir.resolve("map.png") + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Losses as a JSON list, null where a head has none (NaN is not JSON). */
+    private static List<Double> finite(double[] values) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(Double.isNaN(v) ? null : v);
+        }
+        return out;
     }
 
     /** Rows with a label; for a scene, the pixels whose label is not 0. */

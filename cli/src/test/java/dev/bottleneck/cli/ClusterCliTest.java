@@ -67,6 +67,35 @@ class ClusterCliTest {
     }
 
     @Test
+    void scanReportsItsHeadsBesideTheAutoencodersOwnKMeans() {
+        Path out = tmp.resolve("scan");
+        Cli.ok("cluster", "--data", Cli.FASHION_TRAIN, "--limit", 300, "--k", 4, "--method", "scan", "--layers", "32",
+                "--latent", 5, "--pretrain-epochs", 0, "--epochs", 2, "--umap-neighbours", 8, "--scan-heads", 3,
+                "--scan-survivors", 2, "--scan-epochs", 6, "--scan-neighbours", 5, "--seed", 1, "--restarts", 2, "--out", out);
+        JsonNode m = Cli.json(out.resolve("metrics.json"));
+        assertEquals("scan", m.get("method").asText());
+        assertEquals(4, m.get("code_width").asInt(), "UMAP into k dimensions by default");
+        JsonNode scan = m.get("scan");
+        JsonNode finals = scan.get("final_losses");
+        assertEquals(3, finals.size());
+        int kept = scan.get("kept_head").asInt();
+        int finished = 0;
+        for (int h = 0; h < 3; h++) {
+            assertTrue(scan.get("screening_losses").get(h).isNumber(), scan.toString());
+            if (!finals.get(h).isNull()) {
+                finished++;
+                assertTrue(finals.get(kept).asDouble() <= finals.get(h).asDouble(), scan.toString());
+            }
+        }
+        assertEquals(2, finished, "--scan-survivors 2 of --scan-heads 3");
+        assertTrue(scan.get("size_entropy").asDouble() <= Math.log(4) + 1e-9, scan.toString());
+        assertTrue(m.has("start_accuracy"), m.toString());
+        assertEquals(301, Cli.lines(out.resolve("assignments.csv")).size());
+        Cli.assertError(Cli.run("cluster", "--data", Cli.FASHION_TRAIN, "--k", 4, "--method", "scan",
+                "--scan-entropy-weight", -1, "--out", tmp.resolve("bad")), Main.EXIT_USAGE, "entropy weight >= 0");
+    }
+
+    @Test
     void aSceneIsClusteredPixelByPixelAndMappedBesideItsGroundTruth() {
         Path out = tmp.resolve("playa");
         Cli.ok("cluster", "--data", PLAYA, "--truth", PLAYA_TRUTH, "--k", 3, "--method", "kmeans", "--restarts", 1,

@@ -19,7 +19,12 @@ public enum ClusterMethod {
     /** DEPICT-style joint clustering and reconstruction on a convolutional autoencoder (images). */
     DEPICT,
     /** N2D: UMAP of the stacked autoencoder's code, then a Gaussian mixture (McConville et al. 2020). */
-    N2D;
+    N2D,
+    /**
+     * SCAN's clustering step (Van Gansbeke et al. 2020) on N2D's UMAP embedding: a network trained so
+     * that neighbours share a cluster while clusters stay about equally large.
+     */
+    SCAN;
 
     @JsonValue
     public String id() {

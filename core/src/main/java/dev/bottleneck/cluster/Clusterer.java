@@ -16,7 +16,7 @@ import dev.bottleneck.train.TrainingConfig;
 import dev.bottleneck.train.TrainingListener;
 
 import java.util.List;
-import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Finds k clusters in a table's rows with one of the {@link ClusterMethod}s: the one entry point
@@ -63,12 +63,12 @@ public final class Clusterer {
                     yield onCodes(s.method, ae.encode(data), null, t0);
                 }
             }
-            case STACKED_AE, DEC, N2D -> {
+            case STACKED_AE, DEC, N2D, SCAN -> {
                 StackedAutoencoder.Fit fit = stacked(data, kind).fit(data);
                 try (Autoencoder model = fit.model()) {
                     yield switch (s.method) {
                         case STACKED_AE -> onCodes(s.method, model.encode(data), null, t0);
-                        case N2D -> n2d(model.encode(data), t0);
+                        case N2D, SCAN -> manifold(model.encode(data), t0);
                         default -> deep(model, data, false, t0);
                     };
                 }
@@ -92,24 +92,39 @@ public final class Clusterer {
 
     private ClusteringResult onCodes(ClusterMethod method, float[][] codes, DeepClusteringResult deep, long t0) {
         KMeansResult km = kmeans(codes);
-        return new ClusteringResult(method, km.assignments(), codes, km, deep, null, (System.nanoTime() - t0) / 1e9);
+        return new ClusteringResult(method, km.assignments(), codes, km, deep, null, null, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
      * N2D ("not too deep", McConville et al. 2020): UMAP of the autoencoder's codes into a few
      * dimensions (k unless set; min_dist 0 so clusters pack tightly), then a Gaussian mixture
-     * started from k-means there. The result's k-means is the one on the codes themselves, so
-     * AE + k-means and N2D from the same autoencoder are reported side by side.
+     * started from k-means there; or, for SCAN, {@link Scan}'s neighbour-consistency clustering
+     * with an equal-size prior on that same embedding. The result's k-means is the one on the codes
+     * themselves, so AE + k-means and the manifold method from the same autoencoder are reported
+     * side by side.
      */
-    private ClusteringResult n2d(float[][] codes, long t0) {
+    private ClusteringResult manifold(float[][] codes, long t0) {
         KMeansResult onCodes = kmeans(codes);
         float[][] embedding = Umap.builder().optNeighbours(s.umapNeighbours)
                 .optComponents(s.umapComponents > 0 ? s.umapComponents : s.k).optMinDist(s.umapMinDist)
-                .optSeed(s.seed).optProgress(s.progress).optStopWhen(s.stop::isRequested).build().fit(codes);
+                .optSeed(s.seed).optProgress(e -> s.progress.accept("UMAP epoch", e)).optStopWhen(s.stop::isRequested)
+                .build().fit(codes);
+        if (s.method == ClusterMethod.SCAN) {
+            ScanResult scan = scan().fit(embedding);
+            return new ClusteringResult(ClusterMethod.SCAN, scan.assignments(), embedding, onCodes, null, null, scan,
+                    (System.nanoTime() - t0) / 1e9);
+        }
         KMeansResult onEmbedding = kmeans(embedding);
         GaussianMixtureResult mixture = GaussianMixture.builder().build().fit(embedding, onEmbedding);
-        return new ClusteringResult(ClusterMethod.N2D, mixture.assignments(), embedding, onCodes, null, mixture,
+        return new ClusteringResult(ClusterMethod.N2D, mixture.assignments(), embedding, onCodes, null, mixture, null,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** SCAN as set. */
+    private Scan scan() {
+        return Scan.builder().setK(s.k).optNeighbours(s.scanNeighbours).optEntropyWeight(s.scanEntropyWeight)
+                .optHeads(s.scanHeads).optSurvivors(s.scanSurvivors).optEpochs(s.scanEpochs).optSeed(s.seed)
+                .optProgress(e -> s.progress.accept("SCAN epoch", e)).optStopWhen(s.stop::isRequested).build();
     }
 
     private ClusteringResult deep(Autoencoder model, Table data, boolean depict, long t0) {
@@ -118,11 +133,12 @@ public final class Clusterer {
         DeepClusteringConfig config = DeepClusteringConfig.builder().optUpdateInterval(s.updateInterval)
                 .optTolerance(s.tolerance).optMaxIterations(s.maxIterations).optBatchSize(s.batchSize)
                 .optLearningRate(s.deepLearningRate).optSeed(s.seed).build();
+        java.util.function.IntConsumer steps = i -> s.progress.accept("step", i);
         DeepClusteringResult r = depict
-                ? new Depict(config, s.reconstructionWeight).fit(model, scaled, data.rows(), start, s.stop, s.progress)
-                : new Dec(config).fit(model, scaled, data.rows(), start, s.stop, s.progress);
+                ? new Depict(config, s.reconstructionWeight).fit(model, scaled, data.rows(), start, s.stop, steps)
+                : new Dec(config).fit(model, scaled, data.rows(), start, s.stop, steps);
         return new ClusteringResult(depict ? ClusterMethod.DEPICT : ClusterMethod.DEC, r.assignments(),
-                model.encode(data), start, r, null, (System.nanoTime() - t0) / 1e9);
+                model.encode(data), start, r, null, null, (System.nanoTime() - t0) / 1e9);
     }
 
     private KMeansResult kmeans(float[][] codes) {
@@ -192,9 +208,14 @@ public final class Clusterer {
         private int umapNeighbours = 10;
         private int umapComponents;
         private double umapMinDist;
+        private int scanNeighbours = 20;
+        private int scanHeads = 20;
+        private int scanSurvivors = 4;
+        private int scanEpochs = 30;
+        private double scanEntropyWeight = 5;
         private TrainingListener listener = TrainingListener.NONE;
         private StopSignal stop = new StopSignal();
-        private IntConsumer progress = i -> { };
+        private ObjIntConsumer<String> progress = (what, i) -> { };
 
         public Builder setK(int v) { k = v; return this; }
         public Builder setMethod(ClusterMethod m) { method = m; return this; }
@@ -235,14 +256,27 @@ public final class Clusterer {
         public Builder optUmapComponents(int v) { umapComponents = v; return this; }
         /** N2D: UMAP's min_dist (default 0, as N2D). */
         public Builder optUmapMinDist(double v) { umapMinDist = v; return this; }
+        /** SCAN: nearest neighbours in the UMAP embedding each row is pulled towards (default 20, as SCAN). */
+        public Builder optScanNeighbours(int v) { scanNeighbours = v; return this; }
+        /** SCAN: heads started from different seeds (default 20); the lowest-loss one is kept. */
+        public Builder optScanHeads(int v) { scanHeads = v; return this; }
+        /** SCAN: heads with the lowest loss after 5 epochs that are trained to the end (default 4). */
+        public Builder optScanSurvivors(int v) { scanSurvivors = v; return this; }
+        /** SCAN: epochs per head (default 30). */
+        public Builder optScanEpochs(int v) { scanEpochs = v; return this; }
+        /** SCAN: weight of the equal-size prior (default 5, as SCAN; 0 = clusters of any size). */
+        public Builder optScanEntropyWeight(double v) { scanEntropyWeight = v; return this; }
         public Builder optListener(TrainingListener l) { listener = l; return this; }
         public Builder optStopSignal(StopSignal v) { stop = v; return this; }
-        /** Told the step count of DEC / DEPICT after each step, or N2D's finished UMAP epochs. */
-        public Builder optProgress(IntConsumer p) { progress = p; return this; }
+        /**
+         * Told what is counted and how many are done: DEC / DEPICT's "step" after each step, N2D's and
+         * SCAN's "UMAP epoch", then SCAN's "SCAN epoch" (counted over all its heads).
+         */
+        public Builder optProgress(ObjIntConsumer<String> p) { progress = p; return this; }
 
         public Clusterer build() {
             if (method == null) {
-                throw new BottleneckException("a clustering method must be set (one of kmeans, pca, ae, stacked-ae, dec, depict, n2d)");
+                throw new BottleneckException("a clustering method must be set (one of kmeans, pca, ae, stacked-ae, dec, depict, n2d, scan)");
             }
             if (k < 2) {
                 throw new BottleneckException("k (the number of clusters) must be 2 or more, got " + k);
@@ -267,6 +301,8 @@ public final class Clusterer {
                 throw new BottleneckException("UMAP components must be 0 (as many as clusters) or more, got " + umapComponents);
             }
             Umap.builder().optNeighbours(umapNeighbours).optMinDist(umapMinDist).build();
+            Scan.builder().setK(k).optNeighbours(scanNeighbours).optHeads(scanHeads).optSurvivors(scanSurvivors)
+                    .optEpochs(scanEpochs).optEntropyWeight(scanEntropyWeight).build();
             return new Clusterer(this);
         }
     }

@@ -82,6 +82,22 @@ class DeepClusteringTest {
     }
 
     @Test
+    void scanClustersTheSameUmapAsN2dAndRepeatsItselfForASeed() {
+        ClusteringResult n2d = small(ClusterMethod.N2D).build().fit(IMAGES);
+        ClusteringResult a = small(ClusterMethod.SCAN).optScanHeads(2).optScanEpochs(5).build().fit(IMAGES);
+        assertEquals(ClusterMethod.SCAN, a.method());
+        assertNull(a.mixture());
+        assertEquals(2, a.scan().finalLosses().length);
+        // the same autoencoder and UMAP as N2D's for the same seed: only the last step differs
+        assertArrayEquals(n2d.codes()[7], a.codes()[7]);
+        assertArrayEquals(n2d.kmeans().assignments(), a.kmeans().assignments());
+        assertArrayEquals(a.scan().assignments(), a.assignments());
+        assertArrayEquals(a.assignments(),
+                small(ClusterMethod.SCAN).optScanHeads(2).optScanEpochs(5).build().fit(IMAGES).assignments());
+        assertThrows(BottleneckException.class, () -> small(ClusterMethod.SCAN).optScanEntropyWeight(-1).build());
+    }
+
+    @Test
     void depictRefusesATable() {
         Table t = Table.of(new float[][] {{1, 2}, {3, 4}, {5, 6}});
         BottleneckException e = assertThrows(BottleneckException.class,

@@ -12,6 +12,8 @@ import dev.bottleneck.cluster.KMeans;
 import dev.bottleneck.cluster.KMeansResult;
 import dev.bottleneck.cluster.Pca;
 import dev.bottleneck.cluster.PcaModel;
+import dev.bottleneck.cluster.Scan;
+import dev.bottleneck.cluster.ScanResult;
 import dev.bottleneck.data.DataSources;
 import dev.bottleneck.data.PixelTable;
 import dev.bottleneck.data.Table;
@@ -32,7 +34,7 @@ class ClusterReadmeExampleTest {
         Path playaTruthTif = TestData.dataset("remote-sensing/Playa_Training.tif");
         // --- README example start
         Table data = DataSources.load(landsatCsv, "class", null);            // the label is kept out of the features
-        ClusteringResult r = Clusterer.builder().setK(6).setMethod(ClusterMethod.PCA)   // or STACKED_AE, DEC, N2D, …
+        ClusteringResult r = Clusterer.builder().setK(6).setMethod(ClusterMethod.PCA)   // or STACKED_AE, DEC, N2D, SCAN, …
                 .optRestarts(4).optSeed(0).build().fit(data);
         int[] clusters = r.assignments();                                    // one per row; r.codes() is what k-means saw
         int[] truth = ClusterAgreement.ids(data.labels());
@@ -45,6 +47,7 @@ class ClusterReadmeExampleTest {
         // UMAP on its own (15 neighbours, 2 components, min_dist 0.1: umap-learn's defaults; 100 epochs), and a mixture
         float[][] map = Umap.builder().optNeighbours(15).optComponents(2).optEpochs(100).optSeed(0).build().fit(r.codes());
         GaussianMixtureResult gm = GaussianMixture.builder().build().fit(map, KMeans.builder().setK(6).build().fit(map));
+        ScanResult scan = Scan.builder().setK(6).optHeads(2).optSeed(0).build().fit(map);   // SCAN: neighbours agree, sizes even
         // --- README example end
         assertEquals(data.rows(), clusters.length);
         assertTrue(acc > 1.0 / 6 && nmi > 0 && db > 0, acc + " " + nmi + " " + db);
@@ -52,5 +55,6 @@ class ClusterReadmeExampleTest {
         assertEquals(63, pixels.cols());
         assertEquals(data.rows(), gm.assignments().length);
         assertEquals(2, map[0].length);
+        assertEquals(data.rows(), scan.assignments().length);
     }
 }
