@@ -11,6 +11,7 @@ import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.neighbours.NearestRows;
 import dev.bottleneck.train.AdamOptimizer;
+import dev.bottleneck.train.Shuffle;
 import dev.bottleneck.train.TrainingConfig;
 
 import java.util.Arrays;
@@ -153,7 +154,7 @@ public final class Scan {
             float[] neighbours = new float[batch * d];
             try (AdamOptimizer opt = new AdamOptimizer(adam, head.manager)) {
                 for (int epoch = 0; epoch < epochs; epoch++) {
-                    int[] order = permutation(n, random);
+                    int[] order = Shuffle.permutation(n, random::nextInt);
                     for (int start = 0; start < n; start += batch) {
                         int b = Math.min(batch, n - start);
                         for (int i = 0; i < b; i++) {
@@ -282,20 +283,6 @@ public final class Scan {
             }
         }
         return best;
-    }
-
-    private static int[] permutation(int n, SplittableRandom r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.bottleneck.bottleneck.BottleneckInput;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.train.AdamOptimizer;
+import dev.bottleneck.train.Shuffle;
 import dev.bottleneck.train.StopSignal;
 import dev.bottleneck.train.TrainingConfig;
 
@@ -60,7 +61,7 @@ final class TargetTraining {
         int lastUpdate = 0;
         boolean converged = false;
         Random random = new Random(config.seed());
-        int[] order = permutation(n, random);
+        int[] order = Shuffle.permutation(n, random::nextInt);
         int cursor = 0;
         float[] xb = new float[batch * d];
         float[] tb = new float[batch * k];
@@ -83,7 +84,7 @@ final class TargetTraining {
                     }
                 }
                 if (cursor + batch > n) {
-                    order = permutation(n, random);
+                    order = Shuffle.permutation(n, random::nextInt);
                     cursor = 0;
                 }
                 for (int i = 0; i < batch; i++) {
@@ -210,20 +211,6 @@ final class TargetTraining {
             }
         }
         return (double) c / a.length;
-    }
-
-    private static int[] permutation(int n, Random r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** Normalises each row of a row-major n × k array to sum to 1, in place. */

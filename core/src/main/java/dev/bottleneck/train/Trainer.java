@@ -197,18 +197,8 @@ public final class Trainer {
 
     /** The row order of one epoch: a seeded Fisher–Yates shuffle, a function of (seed, epoch) only. */
     public static int[] permutation(int n, long seed, int epoch) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
         Random r = new Random(seed * 31 + epoch * 1_000_000_007L);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Shuffle.permutation(n, r::nextInt);
     }
 
     public static String hashOf(Table data) {
