@@ -89,6 +89,9 @@ class ClusterCliTest {
         }
         assertEquals(2, finished, "--scan-survivors 2 of --scan-heads 3");
         assertTrue(scan.get("size_entropy").asDouble() <= Math.log(4) + 1e-9, scan.toString());
+        // the reported parts are the kept head's: its loss is consistency − weight × size entropy
+        assertEquals(finals.get(kept).asDouble(),
+                scan.get("consistency").asDouble() - 5 * scan.get("size_entropy").asDouble(), 1e-9, scan.toString());
         assertTrue(m.has("start_accuracy"), m.toString());
         assertEquals(301, Cli.lines(out.resolve("assignments.csv")).size());
         Cli.assertError(Cli.run("cluster", "--data", Cli.FASHION_TRAIN, "--k", 4, "--method", "scan",

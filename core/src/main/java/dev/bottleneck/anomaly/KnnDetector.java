@@ -1,6 +1,5 @@
 package dev.bottleneck.anomaly;
 
-import dev.bottleneck.neighbours.NearestRows;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.BottleneckException;
@@ -8,6 +7,7 @@ import dev.bottleneck.data.Scaler;
 import dev.bottleneck.data.ScalerKind;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
+import dev.bottleneck.neighbours.NearestRows;
 
 import java.nio.file.Path;
 import java.util.Arrays;

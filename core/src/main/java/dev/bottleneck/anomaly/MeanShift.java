@@ -1,12 +1,12 @@
 package dev.bottleneck.anomaly;
 
-import dev.bottleneck.neighbours.NearestRows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.engine.Engines;
+import dev.bottleneck.neighbours.NearestRows;
 
 /**
  * The mean-shift step of Mean-Shift Scoring (Yang, Rahardja &amp; Fränti, "Mean-shift outlier

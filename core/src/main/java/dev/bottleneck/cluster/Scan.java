@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.bottleneck.BottleneckException;
+import dev.bottleneck.data.Scaler;
+import dev.bottleneck.data.ScalerKind;
 import dev.bottleneck.data.Table;
 import dev.bottleneck.engine.Engines;
 import dev.bottleneck.neighbours.NearestRows;
@@ -66,7 +68,8 @@ public final class Scan {
             throw new BottleneckException("SCAN into " + s.k + " clusters needs at least " + s.k + " rows, got " + n);
         }
         int d = rows[0].length;
-        float[] x = standardise(Table.of(rows).values(), n, d);
+        Table table = Table.of(rows);
+        float[] x = Scaler.fit(ScalerKind.STANDARD, table).transform(table.values(), d);
         int[] nbr;
         try (NDManager manager = Engines.newManager(Device.cpu())) {
             nbr = withoutSelf(NearestRows.graph(manager, x, d, s.neighbours + 1), s.neighbours);
@@ -95,15 +98,12 @@ public final class Scan {
                 finals[order[r]] = run.head(order[r], seeds[order[r]], s.epochs);
             }
             float[] best = run.best;
-            double[] parts = loss(best, nbr, n);
             float[][] probabilities = new float[n][];
-            int[] assignments = new int[n];
             for (int i = 0; i < n; i++) {
                 probabilities[i] = Arrays.copyOfRange(best, i * s.k, (i + 1) * s.k);
-                assignments[i] = argMax(probabilities[i]);
             }
-            return new ScanResult(assignments, probabilities, run.bestHead, screening, finals, parts[1], parts[2],
-                    run.stopped);
+            return new ScanResult(TargetTraining.argMax(best, n, s.k), probabilities, run.bestHead, screening, finals,
+                    run.bestParts[1], run.bestParts[2], run.stopped);
         }
     }
 
@@ -117,7 +117,8 @@ public final class Scan {
         int epochsDone;
         boolean stopped;
         float[] best;
-        double bestLoss = Double.POSITIVE_INFINITY;
+        /** The best head's {total, consistency, size entropy}. */
+        double[] bestParts = {Double.POSITIVE_INFINITY, Double.NaN, Double.NaN};
         int bestHead = -1;
 
         Run(NDManager manager, float[] x, int[] nbr, int n, int d) {
@@ -134,13 +135,13 @@ public final class Scan {
                 Head head = new Head(headManager, d, s.hidden, s.k, seed);
                 stopped = train(head, seed, h, epochs);
                 float[] p = head.probabilities(x, n, d);
-                double loss = loss(p, nbr, n)[0];
-                if (loss < bestLoss) {
-                    bestLoss = loss;
+                double[] parts = loss(p, nbr, n);
+                if (parts[0] < bestParts[0]) {
+                    bestParts = parts;
                     best = p;
                     bestHead = h;
                 }
-                return loss;
+                return parts[0];
             }
         }
 
@@ -244,45 +245,6 @@ public final class Scan {
             }
         }
         return out;
-    }
-
-    /** Columns to zero mean and unit variance (constant columns are only centred). */
-    private static float[] standardise(float[] x, int n, int d) {
-        double[] mean = new double[d];
-        double[] sq = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < d; c++) {
-                mean[c] += x[i * d + c];
-            }
-        }
-        for (int c = 0; c < d; c++) {
-            mean[c] /= n;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < d; c++) {
-                double v = x[i * d + c] - mean[c];
-                sq[c] += v * v;
-            }
-        }
-        float[] out = new float[x.length];
-        for (int c = 0; c < d; c++) {
-            double sd = Math.sqrt(sq[c] / n);
-            double scale = sd > 0 ? 1 / sd : 1;
-            for (int i = 0; i < n; i++) {
-                out[i * d + c] = (float) ((x[i * d + c] - mean[c]) * scale);
-            }
-        }
-        return out;
-    }
-
-    private static int argMax(float[] p) {
-        int best = 0;
-        for (int c = 1; c < p.length; c++) {
-            if (p[c] > p[best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     /**
